@@ -91,6 +91,19 @@ def chroma_client(store_dir: Path):
     return chromadb.PersistentClient(path=str(store_dir / "chroma"), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=True))
 
 
+def _drop_collection(store_dir: Path, name: str) -> None:
+    """Empty the store for a rebuild; a store Chroma cannot open is removed from disk."""
+    try:
+        client = chroma_client(store_dir)
+        if name in [c if isinstance(c, str) else c.name for c in client.list_collections()]:
+            client.delete_collection(name)
+    except Exception:  # corrupt files: start from nothing (the manifest already says "writing")
+        from chromadb.api.client import SharedSystemClient
+
+        SharedSystemClient.clear_system_cache()  # Chroma caches clients per path
+        shutil.rmtree(store_dir / "chroma", ignore_errors=True)
+
+
 def _collection(client, name: str):
     # cosine space: e5 vectors are normalised, and scores then read as similarities
     return client.get_or_create_collection(name, metadata={"hnsw:space": "cosine"}, embedding_function=None)
@@ -136,7 +149,7 @@ def build_index(settings: Settings, corpus_dir: Path | None = None, progress: bo
         )
         if fresh and manifest is not None:
             report.rebuilt = True
-            shutil.rmtree(store_dir / "chroma", ignore_errors=True)
+            _drop_collection(store_dir, settings.collection)
         docs = {} if fresh else dict(manifest.get("docs", {}))
         by_id = {a.doc_id: a for a in articles}
         todo = [a for a in articles if docs.get(a.doc_id, {}).get("hash") != a.content_hash]

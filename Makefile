@@ -1,0 +1,51 @@
+# The two commands of the README:  `make run` (the assistant)  and  `make test` (the tests).
+# Both set everything up on a fresh machine first: venv, CPU torch, the stack, the models.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export GRADIO_ANALYTICS_ENABLED := False
+export HF_HUB_DISABLE_TELEMETRY := 1
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: setup models index run chat ask test test-fast browser-deps bench eval clean
+
+setup: $(STAMP) models
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PY) -m venv $(VENV)
+	# CPU torch first (a local wheel): otherwise pip pulls several GB of CUDA packages
+	$(BIN)/pip install --disable-pip-version-check -q torch==2.13.0
+	# llama-cpp-python compiles from source on first install (about 5 minutes; pip caches the wheel)
+	$(BIN)/pip install --disable-pip-version-check -q -e ".[test]"
+	touch $(STAMP)
+
+models: $(STAMP)
+	$(BIN)/rag setup
+
+index: setup
+	$(BIN)/rag index
+
+run: index
+	$(BIN)/rag chat
+
+chat: run
+
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download)
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+test: setup browser-deps
+	$(BIN)/python -m pytest -q
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow and not browser"
+
+bench: index
+	$(BIN)/python scripts/bench.py
+
+eval: index
+	$(BIN)/rag eval
+
+clean:
+	rm -rf .rag test-artifacts

@@ -1,0 +1,211 @@
+"""Post-hoc checks of a generated answer against the passages it was given.
+
+The model is asked to cite; nothing it writes is trusted. Each sentence (claim)
+is checked against the passages its markers name:
+- markers must resolve to a passage that was in the prompt (else removed);
+- every number in the claim must occur in a cited passage (formats normalised);
+- quoted phrases must occur verbatim in a cited passage;
+- the claim must be similar enough to a sentence of the cited passage
+  (multilingual embeddings, so an English claim can match a German sentence).
+A claim that fails is re-attributed to a passage that does support it, or
+removed. Every change is recorded as a `Check`. Each surviving citation carries
+the exact supporting sentence with its offsets in the article (the quote).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from index.chunking import split_sentences
+
+from .numbers import unsupported_numbers
+from .types import Check, Citation, Passage
+
+MARKER = re.compile(r"\[(?:(?:Auszug|Passage|Quelle|Source|Nr\.?)\s*)?(\d+(?:\s*(?:,|;|und|and|&)\s*\d+)*)\]", re.I)
+# "This is stated in [3]." / "Diese Quelle steht in [1]." carry markers, not claims
+META_CITE = re.compile(
+    r"^(this|that|these|dies\w*|das|diese\w*|siehe|see|quelle|source)\b.{0,60}?\b(stated|mentioned|found|passage\w*|auszug\w*|quelle\w*|stammt|steht|source\w*|text)\b",
+    re.I,
+)
+QUOTED = re.compile(r"[„\"“«»‚']([^„\"“”«»‚‘']{12,})[“”\"«»‘']")
+
+MAX_CLAIMS = 4  # a small model that copies passages would otherwise return them all
+
+KIND_LABEL = {
+    "de": {"opinion": "dem Meinungsbeitrag", "analysis": "der Analyse", "machine-translated": "dem maschinell übersetzten Beitrag"},
+    "en": {"opinion": "the opinion piece", "analysis": "the analysis", "machine-translated": "the machine-translated article"},
+}
+
+
+@dataclass
+class Claim:
+    text: str  # without markers
+    markers: list[int]
+
+
+@dataclass
+class Verified:
+    text: str
+    citations: list[Citation]
+    checks: list[Check]
+    kept: int  # claims that survived
+    total: int  # claims the model wrote
+    support: list[float] = field(default_factory=list)
+
+
+def parse_markers(text: str) -> list[int]:
+    return [int(n) for m in MARKER.finditer(text) for n in re.findall(r"\d+", m.group(1))]
+
+
+def strip_markers(text: str) -> str:
+    return re.sub(r"\s+([.,;:!?])", r"\1", MARKER.sub("", text)).strip()
+
+
+def split_claims(text: str, language: str) -> list[Claim]:
+    """Sentences of the answer with the markers that follow or sit in them."""
+    text = text.strip()
+    claims: list[Claim] = []
+    for span in split_sentences(text, language):
+        raw = text[span.start : span.end]
+        lead = re.match(r"\s*((?:\[[^\]]*\]\s*)+)", raw)
+        if lead and claims and not claims[-1].markers and MARKER.match(lead.group(1).strip()):
+            # "Satz. [1] Nächster Satz": a leading marker closes the unmarked sentence before
+            claims[-1].markers += parse_markers(lead.group(1))
+            raw = raw[lead.end() :]
+        markers = parse_markers(raw)
+        bare = strip_markers(raw)
+        if not re.search(r"\w", bare) or (markers and len(bare) < 100 and META_CITE.search(bare)):
+            # markers alone, or "this is stated in [2]": they belong to the sentence before
+            if claims:
+                claims[-1].markers += markers
+            continue
+        claims.append(Claim(bare, markers))
+    return claims
+
+
+class SupportScorer:
+    """Similarity of a claim to the sentences of a passage, with cached sentence vectors."""
+
+    def __init__(self, encode) -> None:
+        self.encode = encode  # list[str] -> np.ndarray (normalised rows)
+        self._cache: dict[str, tuple[list[tuple[int, int]], np.ndarray]] = {}
+
+    def sentences(self, p: Passage) -> tuple[list[tuple[int, int]], np.ndarray]:
+        key = p.chunk_id or f"{p.doc_id}:{p.start}:{p.end}"
+        if key not in self._cache:
+            spans = [(s.start, s.end) for s in split_sentences(p.text)] or [(0, len(p.text))]
+            vecs = self.encode([p.text[a:b] for a, b in spans])
+            if len(self._cache) > 5000:
+                self._cache.clear()
+            self._cache[key] = (spans, vecs)
+        return self._cache[key]
+
+    def best(self, claim_vec: np.ndarray, p: Passage) -> tuple[float, tuple[int, int]]:
+        spans, vecs = self.sentences(p)
+        sims = vecs @ claim_vec
+        i = int(np.argmax(sims))
+        return float(sims[i]), spans[i]
+
+
+@lru_cache(maxsize=1)
+def _quote_norm():
+    return re.compile(r"\s+")
+
+
+def _quotes_ok(claim: str, evidence: str) -> bool:
+    norm = lambda s: _quote_norm().sub(" ", s).strip().lower()  # noqa: E731
+    ev = norm(evidence)
+    return all(norm(q) in ev for q in QUOTED.findall(claim))
+
+
+def _attribution(p: Passage, claim: str, language: str) -> str:
+    """'Laut dem Meinungsbeitrag von X (Outlet): ' for claims from non-report sources."""
+    label = KIND_LABEL.get(language, KIND_LABEL["en"]).get(p.kind)
+    if not label:
+        return ""
+    who = p.author if p.author and p.author != "unknown" else p.outlet
+    names = [n for n in re.split(r"[\s(),.]+", f"{p.author} {p.outlet}") if (len(n) > 3 and n[0].isupper()) or (len(n) >= 2 and n.isupper())]
+    if any(re.search(rf"\b{re.escape(n)}\b", claim) for n in names) or re.match(r"(laut|nach|according to|in the view of)\b", claim, re.I):
+        return ""  # the model already attributed it
+    return f"Laut {label} von {who}: " if language == "de" else f"According to {label} by {who}: "
+
+
+def verify(answer: str, passages: list[Passage], language: str, scorer: SupportScorer, min_support: float) -> Verified:
+    claims = split_claims(answer, language)
+    checks: list[Check] = []
+    n = len(passages)
+    if not claims:
+        return Verified("", [], checks, 0, 0)
+    vecs = scorer.encode([c.text for c in claims])
+    out_sentences: list[str] = []
+    cites: dict[int, tuple[float, tuple[int, int]]] = {}
+    supports: list[float] = []
+    kept_vecs: list[np.ndarray] = []
+    attributed: set[str] = set()  # name each opinion/analysis source once, at its first claim
+    for claim, vec in zip(claims, vecs):
+        valid = []
+        for m in dict.fromkeys(claim.markers):
+            if 1 <= m <= n:
+                valid.append(m)
+            else:
+                checks.append(Check("marker_out_of_range", f"[{m}] names no passage (there were {n})", claim.text, "removed"))
+        scored = {i: scorer.best(vec, passages[i - 1]) for i in range(1, n + 1)}
+
+        def ok(ids: list[int]) -> bool:
+            evidence = " ".join(passages[i - 1].text for i in ids)
+            return (
+                bool(ids) and not unsupported_numbers(claim.text, evidence, language)
+                and _quotes_ok(claim.text, evidence) and max(scored[i][0] for i in ids) >= min_support
+            )
+
+        keep = [i for i in valid if scored[i][0] >= min_support]
+        for i in valid:
+            if i not in keep:
+                checks.append(Check("marker_unsupported", f"passage [{i}] does not support the claim (similarity {scored[i][0]:.2f})", claim.text, "removed"))
+        if not ok(keep):
+            # try the single passage that supports the claim best
+            ranked = sorted(scored, key=lambda i: -scored[i][0])
+            alt = next((i for i in ranked if ok([i])), None)
+            if alt is None:
+                why = "no citation" if not valid else "not supported by its passages"
+                bad = unsupported_numbers(claim.text, " ".join(p.text for p in passages), language)
+                if bad:
+                    why = "number(s) not in any passage: " + ", ".join(f"{v:g}" for v in sorted(bad))
+                checks.append(Check("claim_removed", why, claim.text, "removed"))
+                continue
+            checks.append(Check("reattributed", f"cited {valid or 'nothing'}, supported by [{alt}]", claim.text, "reattributed"))
+            keep = [alt]
+        if kept_vecs and max(float(vec @ k) for k in kept_vecs) > 0.97:
+            checks.append(Check("claim_duplicate", "repeats an earlier sentence", claim.text, "removed"))
+            continue
+        if len(out_sentences) >= MAX_CLAIMS:
+            checks.append(Check("claim_trimmed", f"answers keep at most {MAX_CLAIMS} sentences", claim.text, "removed"))
+            continue
+        source = passages[keep[0] - 1]
+        prefix = "" if source.doc_id in attributed else _attribution(source, claim.text, language)
+        attributed.add(source.doc_id)
+        body = claim.text
+        if prefix:
+            body = prefix + body
+            checks.append(Check("attributed", f"claim from a {passages[keep[0] - 1].kind} source attributed", claim.text, "kept"))
+        supports.append(max(scored[i][0] for i in keep))
+        kept_vecs.append(vec)
+        for i in keep:
+            if i not in cites or scored[i][0] > cites[i][0]:
+                cites[i] = scored[i]
+        end = body[-1] if body[-1] in ".!?" else "."
+        body = body.rstrip(".!?")
+        out_sentences.append(f"{body} {''.join(f'[{i}]' for i in keep)}{end}")
+    citations = [citation(i, passages[i - 1], cites[i][1]) for i in sorted(cites)]
+    return Verified(" ".join(out_sentences), citations, checks, len(out_sentences), len(claims), supports)
+
+
+def citation(n: int, p: Passage, span: tuple[int, int]) -> Citation:
+    a, b = span
+    return Citation(
+        n=n, doc_id=p.doc_id, title=p.title, outlet=p.outlet, author=p.author, date=p.date, kind=p.kind,
+        text=p.text, quote=p.text[a:b], start=p.start + a, end=p.start + b, passage_start=p.start, passage_end=p.end,
+    )

@@ -1,0 +1,108 @@
+"""Running the question set: retrieval alone on every question, then each question
+through a system's `ask()` (the assistant's public API, and the baseline), scored.
+
+A record per question holds the question and, per system, the answer (text,
+citations, passages, timings) and its metrics; records are handed to a callback
+as they are made, so a report folder fills while the run goes on.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from rag.types import Answer, Passage, RagError
+
+from .dataset import ArticleTexts, GoldSpan, gold_spans, retrieval_query
+from .metrics import evidence_recall, reciprocal_rank, score_answer
+
+MRR_DEPTH = 10
+
+Retrieve = Callable[[str, int], list[Passage]]
+Ask = Callable[[dict], Answer]
+
+
+def retrieval_scores(retrieve: Retrieve, question: dict, gold: Sequence[GoldSpan], k: int, depth: int = MRR_DEPTH) -> dict:
+    """recall@k and MRR@depth of the retriever alone for one question (None without evidence)."""
+    if not gold:
+        return {"recall_at_k": None, "mrr": None, "first_hit": None}
+    ranked = retrieve(retrieval_query(question), max(k, depth))
+    rr = reciprocal_rank(ranked, gold, depth)
+    return {"recall_at_k": evidence_recall(ranked, gold, k), "mrr": rr, "first_hit": round(1 / rr) if rr else None}
+
+
+def retrieval_only(retrieve: Retrieve, questions: Sequence[dict], articles: ArticleTexts, k: int) -> list[dict]:
+    """Rows (question fields + metrics) with the retrieval metrics alone: fast, no LLM."""
+    rows = []
+    for q in questions:
+        m = retrieval_scores(retrieve, q, gold_spans(q, articles), k)
+        rows.append({"id": q["id"], "type": q["type"], "language": q["language"], "expect": q["expect"], "metrics": m})
+    return rows
+
+
+def answer_record(answer: Answer, metrics: dict, error: str | None = None) -> dict:
+    return {
+        "text": answer.text,
+        "abstained": answer.abstained,
+        "fallback": answer.fallback,
+        "language": answer.language,
+        "standalone_question": answer.standalone_question,
+        "citations": [
+            {"n": c.n, "doc_id": c.doc_id, "quote": c.quote, "start": c.start, "end": c.end,
+             "passage_start": c.passage_start, "passage_end": c.passage_end}
+            for c in answer.citations
+        ],
+        "passages": [
+            {"doc_id": p.doc_id, "start": p.start, "end": p.end, "score": p.score,
+             "dense_score": p.dense_score, "bm25_score": p.bm25_score}
+            for p in answer.passages
+        ],
+        "timings": answer.timings,
+        "checks": [f"{c.kind}:{c.action}" for c in answer.checks],
+        "raw_text": answer.raw_text,
+        "error": error,
+        "metrics": metrics,
+    }
+
+
+def evaluate_one(question: dict, ask: Ask, retrieve: Retrieve | None, gold: Sequence[GoldSpan], k: int) -> dict:
+    """Ask one question, score the answer; a RagError counts as a failed answer, not a crash."""
+    error = None
+    try:
+        answer = ask(question)
+    except RagError as e:
+        error = str(e)
+        answer = Answer(question=question["question"], text="", language=question["language"])
+    metrics = score_answer(question, answer, gold, k, error)
+    if retrieve is not None:
+        metrics.update(retrieval_scores(retrieve, question, gold, k))
+    return answer_record(answer, metrics, error)
+
+
+def run(questions: Sequence[dict], systems: dict[str, tuple[Ask, Retrieve | None]], articles: ArticleTexts, k: int,
+        progress: bool = True, on_record: Callable[[dict], None] | None = None) -> list[dict]:
+    """Every question through every system (in turn, per question); returns the records."""
+    from tqdm import tqdm
+
+    records = []
+    passed = {name: 0 for name in systems}
+    bar = tqdm(questions, desc="Evaluating", unit="q", disable=not progress, dynamic_ncols=True)
+    for i, q in enumerate(bar, 1):
+        gold = gold_spans(q, articles)
+        rec = {k_: q[k_] for k_ in ("id", "type", "language", "expect", "question", "history", "reference_answer")}
+        for name, (ask, retrieve) in systems.items():
+            bar.set_postfix_str(f"{q['id']} {name}")
+            rec[name] = evaluate_one(q, ask, retrieve, gold, k)
+            passed[name] += bool(rec[name]["metrics"]["score"])
+        bar.set_postfix_str(" ".join(f"{n}={passed[n]}/{i}" for n in systems))
+        records.append(rec)
+        if on_record:
+            on_record(rec)
+    bar.close()
+    return records
+
+
+def rows_for(records: Sequence[dict], system: str) -> list[dict]:
+    """The shape `metrics.aggregate` reads: question fields + that system's metrics."""
+    return [
+        {"id": r["id"], "type": r["type"], "language": r["language"], "expect": r["expect"], "metrics": r[system]["metrics"]}
+        for r in records if system in r
+    ]

@@ -1,0 +1,177 @@
+"""The answering pipeline: question -> (follow-up rewrite) -> retrieval -> generation -> checks -> Answer.
+
+`Assistant` holds the loaded models and index; build it once per process.
+`stream()` yields progress, the model's tokens as they come, and the final,
+checked `Answer` (whose text may differ from the streamed tokens: the checks
+remove or re-attribute claims, or replace the answer by quoted passages).
+"""
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Iterator
+
+import numpy as np
+
+from index.embedding import load_embed_model
+
+from .checks import SupportScorer, citation, verify
+from .language import detect_language
+from .llm import ChatBackend, make_backend
+from .prompts import answer_messages, condense_messages, localized
+from .retrieval import HybridRetriever
+from .settings import Settings, load_settings
+from .types import Answer, Check, Passage, RagError, StreamEvent
+from .validate import clean_history, clean_question
+
+log = logging.getLogger(__name__)
+
+# What the model writes when it declines; its answer then counts as an abstention.
+REFUSAL = re.compile(
+    r"(keine (angaben|informationen|hinweise)|nicht (in den|aus den) (auszügen|artikeln|passagen|texten)|"
+    r"(auszüge|artikel|passagen) (enthalten|geben|sagen) (dazu )?(nichts|keine)|nicht beantwort|"
+    r"no information|not (mentioned|stated|specified|provided)|do(es)? not (say|mention|contain|specify|provide)|"
+    r"cannot be answered|can't be answered|unable to answer)",
+    re.I,
+)
+
+
+class Assistant:
+    def __init__(self, settings: Settings | None = None, llm: ChatBackend | None = None, embed_model=None) -> None:
+        self.settings = settings or load_settings()
+        t0 = time.perf_counter()
+        self.embed_model = embed_model or load_embed_model(self.settings)
+        self.retriever = HybridRetriever(self.settings, self.embed_model)
+        self.llm = llm or make_backend(self.settings)
+        self.scorer = SupportScorer(self.encode)
+        log.info("assistant ready in %.1f s", time.perf_counter() - t0)
+
+    def reload_index(self) -> None:
+        """Re-open the store after a re-index (the models stay loaded)."""
+        self.retriever = HybridRetriever(self.settings, self.embed_model)
+
+    # -- embeddings for checks: symmetric e5 similarity ("query: " on both sides)
+    def encode(self, texts: list[str]) -> np.ndarray:
+        model = getattr(self.embed_model, "_model", None)
+        prefixed = [self.settings.query_prefix + t for t in texts]
+        if model is not None:
+            return np.asarray(model.encode(prefixed, normalize_embeddings=True, batch_size=32, show_progress_bar=False))
+        vecs = np.asarray([self.embed_model.get_query_embedding(t) for t in texts])
+        return vecs / np.linalg.norm(vecs, axis=1, keepdims=True)
+
+    def ask(self, question: str, history: list[dict] | None = None, top_k: int | None = None) -> Answer:
+        answer = None
+        for event in self.stream(question, history, top_k):
+            if event.kind == "answer":
+                answer = event.answer
+        assert answer is not None
+        return answer
+
+    def stream(self, question: str, history: list[dict] | None = None, top_k: int | None = None) -> Iterator[StreamEvent]:
+        s = self.settings
+        t0 = time.perf_counter()
+        question = clean_question(question, s.max_question_chars)
+        history = clean_history(history, s.max_history_turns, s.max_history_chars)
+        language = detect_language(question)
+        timings: dict[str, float] = {}
+        checks: list[Check] = []
+
+        standalone = question
+        if history and s.condense_followups:
+            yield StreamEvent("status", "resolving the follow-up question")
+            standalone = self._condense(question, history, language)
+            timings["condense"] = time.perf_counter() - t0
+        yield StreamEvent("status", "searching the articles")
+        t_r = time.perf_counter()
+        passages = self.retriever.retrieve(standalone, top_k or s.top_k)
+        timings["retrieval"] = time.perf_counter() - t_r
+        base = dict(question=question, passages=passages, language=language, standalone_question=standalone)
+
+        best = max((p.dense_score or 0.0 for p in passages), default=0.0)
+        if best < s.min_dense_score:
+            checks.append(Check("abstained", f"best passage similarity {best:.2f} is below {s.min_dense_score:.2f}", action="abstained"))
+            yield self._final(Answer(text=localized("abstain", language), abstained=True, grounded=False, checks=checks, **base), timings, t0)
+            return
+
+        yield StreamEvent("status", "writing the answer")
+        given = passages[: s.generate_k]
+        messages = answer_messages(standalone, given, language)
+        pieces: list[str] = []
+        t_g = time.perf_counter()
+        for piece in self.llm.stream(messages, s.max_answer_tokens, s.temperature, s.generation_timeout_s):
+            if not pieces:
+                timings["first_token"] = time.perf_counter() - t0
+            pieces.append(piece)
+            yield StreamEvent("token", piece)
+        timings["generation"] = time.perf_counter() - t_g
+        raw = "".join(pieces).strip()
+        if self.llm.truncated:
+            checks.append(Check("truncated", f"generation stopped after {s.generation_timeout_s:.0f} s", action="kept"))
+
+        if not raw or (REFUSAL.search(raw) and len(raw) < 400):
+            checks.append(Check("abstained", "the model found no answer in the passages", raw, "abstained"))
+            yield self._final(Answer(text=localized("abstain", language), abstained=True, grounded=False, checks=checks, raw_text=raw, **base), timings, t0)
+            return
+
+        v = verify(raw, given, language, self.scorer, s.min_claim_support)
+        checks += v.checks
+        if v.kept and detect_language(v.text) != language:
+            checks.append(Check("language_mismatch", f"answer not in {language}", v.text, "fallback"))
+            v.kept = 0
+        if v.kept == 0:
+            yield self._final(self._fallback(standalone, given, language, checks, raw, base), timings, t0)
+            return
+        yield self._final(Answer(text=v.text, citations=v.citations, checks=checks, raw_text=raw, **base), timings, t0)
+
+    # -- pieces
+    def _condense(self, question: str, history: list[dict], language: str) -> str:
+        """Rewrite a follow-up as a standalone question; never trust the result blindly."""
+        last_user = next((t["content"] for t in reversed(history) if t["role"] == "user"), "")
+        fallback = f"{last_user} {question}".strip()
+        try:
+            out = self.llm.complete(condense_messages(question, history, language), max_tokens=60, timeout_s=30)
+        except RagError:
+            raise
+        out = out.strip().strip('"„“').splitlines()[0].strip() if out.strip() else ""
+        if not (8 <= len(out) <= 300) or "?" not in out or "[" in out:
+            return fallback
+        return out
+
+    def _fallback(self, query: str, passages: list[Passage], language: str, checks: list[Check], raw: str, base: dict) -> Answer:
+        """Quote the sentences that best match the question, each with its citation."""
+        qv = self.encode([query])[0]
+        scored = []
+        for i, p in enumerate(passages[:3], 1):
+            spans, vecs = self.scorer.sentences(p)
+            sims = vecs @ qv
+            for (a, b), sim in zip(spans, sims):
+                if b - a >= 25:
+                    scored.append((float(sim), i, (a, b)))
+        scored.sort(key=lambda x: -x[0])
+        chosen, used = [], set()
+        for sim, i, span in scored:
+            if sim < self.settings.min_dense_score or len(chosen) == 2:
+                break
+            if (i, span) not in used:
+                chosen.append((i, span))
+                used.add((i, span))
+        if not chosen:
+            checks.append(Check("abstained", "no claim survived the checks and no sentence matches the question", raw, "abstained"))
+            return Answer(text=localized("abstain", language), abstained=True, grounded=False, checks=checks, raw_text=raw, **base)
+        lines = [localized("fallback", language)]
+        for i, (a, b) in chosen:
+            p = passages[i - 1]
+            src = ", ".join(x for x in (p.outlet, p.kind) if x and x != "unknown")
+            lines.append(f"„{p.text[a:b].strip()}“ ({src}) [{i}]")
+        cits = {}
+        for i, span in chosen:
+            cits.setdefault(i, citation(i, passages[i - 1], span))
+        checks.append(Check("fallback", "the generated answer failed the checks; quoted passages shown instead", raw, "fallback"))
+        return Answer(text="\n".join(lines), citations=list(cits.values()), checks=checks, fallback=True, raw_text=raw, **base)
+
+    def _final(self, answer: Answer, timings: dict[str, float], t0: float) -> StreamEvent:
+        timings["total"] = time.perf_counter() - t0
+        timings.setdefault("first_token", timings["total"])
+        answer.timings = {k: round(v, 4) for k, v in timings.items()}
+        return StreamEvent("answer", answer=answer)

@@ -1,0 +1,48 @@
+"""The one place prompts are read: templates live as files in `prompts/`."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .settings import PROJECT_ROOT
+from .types import Passage
+
+PROMPTS_DIR = PROJECT_ROOT / "prompts"
+LANGUAGE_NAMES = {"de": "German", "en": "English"}
+
+
+@lru_cache(maxsize=None)
+def template(name: str) -> str:
+    return (PROMPTS_DIR / f"{name}.txt").read_text(encoding="utf-8").strip()
+
+
+def localized(name: str, language: str) -> str:
+    return template(f"{name}_{language if language in LANGUAGE_NAMES else 'en'}")
+
+
+def _data(text: str) -> str:
+    # Passages are data: angle brackets are swapped for look-alikes so an article
+    # cannot close its own <passage> tag and pose as instructions.
+    return text.replace("<", "‹").replace(">", "›")
+
+
+def format_passages(passages: list[Passage]) -> str:
+    """Numbered passages, best-ranked last: the small model leans on what it read last."""
+    blocks = []
+    for i, p in reversed(list(enumerate(passages, 1))):
+        source = ", ".join(x for x in (p.outlet, p.kind, p.date) if x and x != "unknown")
+        blocks.append(f'<passage id="{i}" source="{_data(source)}">\n{_data(p.text.strip())}\n</passage>')
+    return "\n".join(blocks)
+
+
+def answer_messages(question: str, passages: list[Passage], language: str, extra_instruction: str = "") -> list[dict[str, str]]:
+    instruction = localized("instruction", language)
+    if extra_instruction:
+        instruction += " " + extra_instruction
+    user = template("answer").format(passages=format_passages(passages), question=_data(question), instruction=instruction)
+    return [{"role": "system", "content": template("system")}, {"role": "user", "content": user}]
+
+
+def condense_messages(question: str, history: list[dict[str, str]], language: str) -> list[dict[str, str]]:
+    lines = [f"{'User' if t['role'] == 'user' else 'Assistant'}: {_data(t['content'])}" for t in history]
+    user = template("condense").format(history="\n".join(lines), question=_data(question), language_name=LANGUAGE_NAMES.get(language, "English"))
+    return [{"role": "user", "content": user}]

@@ -1,0 +1,92 @@
+"""The citation checker on hand-made cases, with a small lexical encoder standing in
+for the embedding model (so the cases are exact and the tests fast)."""
+import hashlib
+import re
+
+import numpy as np
+import pytest
+
+from rag.checks import SupportScorer, parse_markers, split_claims, verify
+from rag.types import Passage
+
+TEXT = (
+    "Der südkoreanische Geheimdienst NIS meldete, Pjöngjang wolle bis zu 12.000 Soldaten nach Russland schicken. "
+    "Kiew spricht von einer neuen Kriegspartei. "
+    "China liefert offiziell keine Waffen an Russland."
+)
+
+
+def encode(texts):
+    out = np.zeros((len(texts), 256))
+    for row, t in enumerate(texts):
+        for w in re.findall(r"\w{4,}", t.lower()):
+            out[row, int(hashlib.md5(w[:6].encode()).hexdigest(), 16) % 256] += 1
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return out / np.where(norms == 0, 1, norms)
+
+
+def passages():
+    a = Passage("003", TEXT[:149], 0, 149, 1.0, "c1", kind="report", outlet="DW")
+    b_start = TEXT.index("China")
+    b = Passage("004", TEXT[b_start:], b_start, len(TEXT), 0.5, "c2", kind="opinion", author="Jürgen Meyer", outlet="IZ")
+    return [a, b]
+
+
+def run(answer, lang="de"):
+    return verify(answer, passages(), lang, SupportScorer(encode), min_support=0.5)
+
+
+def test_marker_parsing():
+    assert parse_markers("a [1] b [2, 3] c [Auszug 4] [5][6]") == [1, 2, 3, 4, 5, 6]
+    claims = split_claims("Pjöngjang schickt Soldaten. [1] Kiew spricht von Kriegspartei [1]. Dies steht in [2].", "de")
+    assert [c.markers for c in claims] == [[1], [1, 2]]
+
+
+def test_supported_claim_is_kept_with_quote_offsets():
+    v = run("Pjöngjang wolle bis zu 12.000 Soldaten nach Russland schicken [1].")
+    assert v.kept == 1 and "[1]" in v.text
+    c = v.citations[0]
+    assert TEXT[c.start : c.end] == c.quote and "12.000" in c.quote
+
+
+def test_changed_number_is_removed():
+    v = run("Pjöngjang wolle bis zu 14.000 Soldaten nach Russland schicken [1].")
+    assert v.kept == 0
+    assert any(c.kind == "claim_removed" and "14000" in c.detail for c in v.checks)
+
+
+def test_number_in_other_format_is_accepted():
+    v = run("Pyongyang wants to send up to 12,000 soldiers, the South Korean NIS Geheimdienst said [1].", "en")
+    assert not any("number" in c.detail for c in v.checks)
+
+
+def test_marker_out_of_range_is_removed():
+    v = run("Kiew spricht von einer neuen Kriegspartei [7].")
+    assert any(c.kind == "marker_out_of_range" for c in v.checks)
+    assert "[7]" not in v.text
+
+
+def test_wrong_marker_is_reattributed():
+    v = run("China liefert offiziell keine Waffen an Russland [1].")
+    assert any(c.kind == "reattributed" for c in v.checks)
+    assert "[2]" in v.text and "[1]" not in v.text
+
+
+def test_quote_not_in_passage_is_removed():
+    v = run('Kiew spricht von „einer völlig neuen und gefährlichen Kriegspartei“ [1].')
+    assert v.kept == 0
+
+
+def test_claim_without_citation_gets_one_when_supported_else_removed():
+    v = run("Kiew spricht von einer neuen Kriegspartei. Der Mond ist aus grünem Käse gemacht.")
+    assert v.kept == 1 and "[1]" in v.text and "Käse" not in v.text
+
+
+def test_opinion_claim_is_attributed():
+    v = run("China liefert offiziell keine Waffen an Russland [2].")
+    assert v.text.startswith("Laut dem Meinungsbeitrag von Jürgen Meyer")
+
+
+@pytest.mark.parametrize("answer", ["", "[1]", "   "])
+def test_empty_answers(answer):
+    assert run(answer).kept == 0

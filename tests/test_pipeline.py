@@ -1,0 +1,104 @@
+"""The answering pipeline over the real index and embeddings, with scripted LLM output."""
+import json
+
+import pytest
+
+from rag.llm import FakeLLM
+from rag.types import RagError
+
+pytestmark = pytest.mark.slow
+
+Q_DE = "Wie viele Soldaten will Pjöngjang laut dem südkoreanischen Geheimdienst für Russlands Krieg bereitstellen?"
+
+
+def _passage_sentence(messages, needle):
+    prompt = messages[-1]["content"]
+    import re
+
+    for m in re.finditer(r'<passage id="(\d+)"[^>]*>\n(.*?)\n</passage>', prompt, re.S):
+        for sent in re.split(r"(?<=[.!?])\s+", m.group(2)):
+            if needle in sent:
+                return int(m.group(1)), sent
+    raise AssertionError(f"{needle!r} not in the prompt")
+
+
+def test_grounded_answer_with_resolving_citations(make_assistant, articles):
+    def answer(messages):
+        n, sent = _passage_sentence(messages, "12.000")
+        return f"{sent} [{n}] Das steht auch in [9]."
+
+    a = make_assistant(FakeLLM(answer)).ask(Q_DE)
+    assert not a.abstained and not a.fallback and a.language == "de"
+    assert "12.000" in a.text and "[9]" not in a.text
+    assert a.citations, a.checks
+    for c in a.citations:
+        assert f"[{c.n}]" in a.text
+        assert articles[c.doc_id].text[c.start : c.end] == c.quote
+        assert c.quote in c.text
+    assert {"retrieval", "first_token", "total"} <= set(a.timings)
+    assert len(a.passages) == 5 and all(p.text == articles[p.doc_id].text[p.start : p.end] for p in a.passages)
+    json.dumps(a.to_dict(), ensure_ascii=False)
+
+
+def test_invented_number_falls_back_to_quoted_passages(make_assistant):
+    a = make_assistant(FakeLLM(["Pjöngjang will 45.000 Soldaten schicken [1]."])).ask(Q_DE)
+    assert a.fallback and not a.abstained
+    assert "45.000" not in a.text and a.text.startswith("Die erzeugte Antwort")
+    assert a.citations and all(f"[{c.n}]" in a.text for c in a.citations)
+    assert any(c.kind == "claim_removed" and "45000" in c.detail for c in a.checks)
+
+
+def test_refusal_abstains_without_citations(make_assistant):
+    a = make_assistant(FakeLLM(["Die Auszüge enthalten dazu keine Angaben."])).ask("Wie hoch ist Nordkoreas Militärbudget?")
+    assert a.abstained and not a.citations and a.text == "Die Artikel enthalten dazu keine Angaben."
+
+
+def test_off_topic_question_abstains_from_evidence(make_assistant):
+    llm = FakeLLM()
+    a = make_assistant(llm).ask("What is a good recipe for apple pie?")
+    assert a.abstained and a.language == "en" and a.text == "The articles do not say."
+    assert not llm.calls  # decided from retrieval scores, before any generation
+
+
+def test_english_question_is_answered_in_english_or_not_at_all(make_assistant):
+    # the fake answers in German: the language check must catch it
+    a = make_assistant().ask("How many soldiers does Pyongyang want to provide according to South Korean intelligence?")
+    assert a.language == "en"
+    assert a.fallback or a.abstained
+    assert any(c.kind == "language_mismatch" for c in a.checks) or a.abstained
+
+
+def test_follow_up_is_rewritten_with_the_history(make_assistant):
+    llm = FakeLLM(["Wer sagte, dass Pjöngjang bis zu 12.000 Soldaten schicken will?", "Das meldete der südkoreanische Geheimdienst NIS [1]."])
+    history = [{"role": "user", "content": Q_DE}, {"role": "assistant", "content": "Bis zu 12.000 Soldaten [1]."}]
+    a = make_assistant(llm).ask("Und wer hat das gesagt?", history=history)
+    assert a.standalone_question == "Wer sagte, dass Pjöngjang bis zu 12.000 Soldaten schicken will?"
+    assert "Und wer hat das gesagt?" in llm.calls[0][-1]["content"] and Q_DE in llm.calls[0][-1]["content"]
+    assert a.passages[0].doc_id == "003_f33e8c0018bd0e24"
+
+
+def test_bad_condensation_falls_back_to_concatenation(make_assistant):
+    llm = FakeLLM(["", "x [1]"])
+    history = [{"role": "user", "content": "Was sagt Nico Lange?"}]
+    a = make_assistant(llm).ask("Und wann?", history=history)
+    assert a.standalone_question == "Was sagt Nico Lange? Und wann?"
+
+
+@pytest.mark.parametrize("question,match", [("", "empty"), ("   \n\t", "empty"), ("x" * 100_000, "too long"), (None, "must be text")])
+def test_bad_questions_are_clear_errors(make_assistant, question, match):
+    with pytest.raises(RagError, match=match):
+        make_assistant().ask(question)
+
+
+@pytest.mark.parametrize("history,match", [("text", "list"), ([{"role": "system", "content": "x"}], "role"), ([{"content": "x"}], "role")])
+def test_bad_history_is_a_clear_error(make_assistant, history, match):
+    with pytest.raises(RagError, match=match):
+        make_assistant().ask("Wer ist Nico Lange?", history=history)
+
+
+def test_long_history_is_capped(make_assistant):
+    llm = FakeLLM()
+    history = [{"role": "user" if i % 2 == 0 else "assistant", "content": f"Frage {i} " + "x" * 3000} for i in range(40)]
+    make_assistant(llm, max_history_turns=3, max_history_chars=5000).ask("Und dann?", history=history)
+    condense_prompt = llm.calls[0][-1]["content"]
+    assert "Frage 39" in condense_prompt and "Frage 30" not in condense_prompt and len(condense_prompt) < 7000
