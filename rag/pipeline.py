@@ -17,9 +17,10 @@ import numpy as np
 from index.embedding import load_embed_model
 
 from .checks import SupportScorer, citation, verify
+from .conflicts import find_conflicts, side_by_side, source_label
 from .language import detect_language
 from .llm import ChatBackend, make_backend
-from .prompts import answer_messages, condense_messages, localized
+from .prompts import answer_messages, condense_messages, leaks_prompt, localized
 from .retrieval import HybridRetriever
 from .settings import Settings, load_settings
 from .types import Answer, Check, Passage, RagError, StreamEvent
@@ -106,23 +107,30 @@ class Assistant:
             yield StreamEvent("token", piece)
         timings["generation"] = time.perf_counter() - t_g
         raw = "".join(pieces).strip()
-        if self.llm.truncated:
+        truncated = self.llm.truncated
+        if truncated:
             checks.append(Check("truncated", f"generation stopped after {s.generation_timeout_s:.0f} s", action="kept"))
+        if leaks_prompt(raw):
+            checks.append(Check("prompt_leak", "the model repeated its instructions; answer withheld", raw[:200], "fallback"))
+            raw_checked = ""
+        else:
+            raw_checked = raw
 
         if not raw or (REFUSAL.search(raw) and len(raw) < 400):
             checks.append(Check("abstained", "the model found no answer in the passages", raw, "abstained"))
             yield self._final(Answer(text=localized("abstain", language), abstained=True, grounded=False, checks=checks, raw_text=raw, **base), timings, t0)
             return
 
-        v = verify(raw, given, language, self.scorer, s.min_claim_support)
+        v = verify(raw_checked, given, language, self.scorer, s.min_claim_support)
         checks += v.checks
         if v.kept and detect_language(v.text) != language:
             checks.append(Check("language_mismatch", f"answer not in {language}", v.text, "fallback"))
             v.kept = 0
         if v.kept == 0:
-            yield self._final(self._fallback(standalone, given, language, checks, raw, base), timings, t0)
+            yield self._final(self._with_conflicts(self._fallback(standalone, given, language, checks, raw, base)), timings, t0)
             return
-        yield self._final(Answer(text=v.text, citations=v.citations, checks=checks, raw_text=raw, **base), timings, t0)
+        text = v.text + ("\n" + localized("truncated", language) if truncated else "")
+        yield self._final(self._with_conflicts(Answer(text=text, citations=v.citations, checks=checks, raw_text=raw, **base)), timings, t0)
 
     # -- pieces
     def _condense(self, question: str, history: list[dict], language: str) -> str:
@@ -162,13 +170,35 @@ class Assistant:
         lines = [localized("fallback", language)]
         for i, (a, b) in chosen:
             p = passages[i - 1]
-            src = ", ".join(x for x in (p.outlet, p.kind) if x and x != "unknown")
+            src = source_label(p)
             lines.append(f"„{p.text[a:b].strip()}“ ({src}) [{i}]")
         cits = {}
         for i, span in chosen:
             cits.setdefault(i, citation(i, passages[i - 1], span))
         checks.append(Check("fallback", "the generated answer failed the checks; quoted passages shown instead", raw, "fallback"))
         return Answer(text="\n".join(lines), citations=list(cits.values()), checks=checks, fallback=True, raw_text=raw, **base)
+
+    def _with_conflicts(self, answer: Answer) -> Answer:
+        """Sources that disagree on the figure asked for are listed side by side."""
+        if answer.abstained:
+            return answer
+        figs = find_conflicts(answer.standalone_question or answer.question, answer.passages)
+        if not figs:
+            return answer
+        answer.text += "\n\n" + side_by_side(figs, answer.passages, answer.language)
+        have = {c.n for c in answer.citations}
+        for f in figs:
+            if f.passage not in have:
+                answer.citations.append(citation(f.passage, answer.passages[f.passage - 1], (f.start, f.end)))
+                have.add(f.passage)
+        answer.citations.sort(key=lambda c: c.n)
+        answer.conflicts = [
+            {"value": f.value, "quantity": f.quantity, "passage": f.passage, "doc_id": answer.passages[f.passage - 1].doc_id,
+             "source": source_label(answer.passages[f.passage - 1]), "sentence": f.sentence}
+            for f in figs
+        ]
+        answer.checks.append(Check("conflict", f"{len(figs)} different figures for {figs[0].quantity} across sources; listed side by side", action="kept"))
+        return answer
 
     def _final(self, answer: Answer, timings: dict[str, float], t0: float) -> StreamEvent:
         timings["total"] = time.perf_counter() - t0

@@ -1,6 +1,7 @@
 """The one place prompts are read: templates live as files in `prompts/`."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from .settings import PROJECT_ROOT
@@ -46,3 +47,18 @@ def condense_messages(question: str, history: list[dict[str, str]], language: st
     lines = [f"{'User' if t['role'] == 'user' else 'Assistant'}: {_data(t['content'])}" for t in history]
     user = template("condense").format(history="\n".join(lines), question=_data(question), language_name=LANGUAGE_NAMES.get(language, "English"))
     return [{"role": "user", "content": user}]
+
+
+@lru_cache(maxsize=1)
+def _instruction_shingles(n: int = 6) -> frozenset[tuple[str, ...]]:
+    words = []
+    for name in ("system", "instruction_de", "instruction_en", "condense"):
+        words.append(re.findall(r"\w+", template(name).lower()))
+    return frozenset(tuple(w[i : i + n]) for w in words for i in range(len(w) - n + 1))
+
+
+def leaks_prompt(text: str, n: int = 6) -> bool:
+    """True when `text` repeats six words in a row of our instructions."""
+    w = re.findall(r"\w+", text.lower())
+    shingles = _instruction_shingles(n)
+    return any(tuple(w[i : i + n]) in shingles for i in range(len(w) - n + 1))

@@ -78,7 +78,8 @@ class HybridRetriever:
         dense = {n.node.node_id: float(n.score or 0.0) for n in self.dense.retrieve(query)}
         sparse = {n.node.node_id: float(n.score or 0.0) for n in self.bm25.retrieve(query)}
         fused = weighted_score_fusion(dense, sparse, self.settings.dense_weight, self.settings.bm25_weight)
-        best = sorted(fused, key=lambda k: (-fused[k], k))[:top_k]
+        # ids written after this retriever was built (a re-index under way) are skipped
+        best = [k for k in sorted(fused, key=lambda k: (-fused[k], k)) if k in self.nodes][:top_k]
         out = []
         for cid in best:
             node = self.nodes[cid]

@@ -102,3 +102,34 @@ def test_long_history_is_capped(make_assistant):
     make_assistant(llm, max_history_turns=3, max_history_chars=5000).ask("Und dann?", history=history)
     condense_prompt = llm.calls[0][-1]["content"]
     assert "Frage 39" in condense_prompt and "Frage 30" not in condense_prompt and len(condense_prompt) < 7000
+
+
+def test_conflicting_figures_are_listed_with_their_sources(make_assistant, articles):
+    a = make_assistant().ask("Wie viele nordkoreanische Soldaten sind in Russland?")
+    assert len({c["value"] for c in a.conflicts}) >= 2
+    assert len({c["doc_id"] for c in a.conflicts}) >= 2
+    assert "Die Quellen nennen unterschiedliche Zahlen:" in a.text
+    cited = {c.n: c for c in a.citations}
+    for conflict in a.conflicts:
+        assert f"[{conflict['passage']}]" in a.text and conflict["passage"] in cited
+        c = cited[conflict["passage"]]
+        assert articles[c.doc_id].text[c.start : c.end] == c.quote
+
+
+def test_no_conflict_block_for_a_non_numeric_question(make_assistant):
+    assert make_assistant().ask("Wer ist Nico Lange?").conflicts == []
+
+
+def test_prompt_leak_is_withheld(make_assistant):
+    from rag.prompts import template
+
+    a = make_assistant(FakeLLM([template("system") + " [1]"])).ask(Q_DE)
+    assert "numbered passages you are given" not in a.text
+    assert any(c.kind == "prompt_leak" for c in a.checks)
+
+
+def test_generation_time_limit_stops_and_says_so(make_assistant):
+    llm = FakeLLM(delay_s=0.3)
+    a = make_assistant(llm, generation_timeout_s=0.5).ask(Q_DE)
+    assert any(c.kind == "truncated" for c in a.checks)
+    assert "gekürzt" in a.text or a.fallback
