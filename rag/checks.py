@@ -121,6 +121,33 @@ def _quotes_ok(claim: str, evidence: str) -> bool:
     return all(norm(q) in ev for q in QUOTED.findall(claim))
 
 
+_NAME_RUN = re.compile(r"\b[A-ZÄÖÜ][\w'’-]+(?:\s+(?:von\s+|van\s+|de\s+)?[A-ZÄÖÜ][\w'’-]+)+")
+_NOT_NAMES = {"der", "die", "das", "ein", "eine", "laut", "nach", "auch", "dass", "denn", "doch", "aber", "und", "wie", "wer"}
+
+
+def unsupported_names(claim: str, evidence: str) -> list[str]:
+    """Runs of capitalised words (people, places, organisations) missing from the evidence.
+
+    Only for German claims over German passages: in German every noun is capitalised,
+    so a run of two or more capitalised words ("Kim Jong Un", "Roderich Kiesewetter",
+    "Münchner Sicherheitskonferenz") is a good sign of a name; English claims name
+    German-spelt places differently (Kyiv/Kiew), so they rely on the similarity check.
+    A run counts as supported when two of its words (or all, if fewer) occur in the
+    evidence, up to an inflection ending.
+    """
+    ev = evidence.lower()
+    missing = []
+    for run in _NAME_RUN.findall(claim):
+        words = [w for w in re.split(r"\s+", run) if w.lower() not in _NOT_NAMES and len(w) >= 3]
+        if len(words) < 2 and run.split()[0].lower() in _NOT_NAMES:
+            continue  # "Die Ukraine": one noun after an article is no name run
+        found = sum(w.lower()[: max(3, len(w) - 2)] in ev for w in words)
+        # a run may end in ordinary nouns ("Kiesewetters Aussage"): two known words suffice
+        if found < min(2, len(words)):
+            missing.append(run)
+    return missing
+
+
 def _attribution(p: Passage, claim: str, language: str) -> str:
     """'Laut dem Meinungsbeitrag von X (Outlet): ' for claims from non-report sources."""
     label = KIND_LABEL.get(language, KIND_LABEL["en"]).get(p.kind)
@@ -158,6 +185,7 @@ def verify(answer: str, passages: list[Passage], language: str, scorer: SupportS
             evidence = " ".join(passages[i - 1].text for i in ids)
             return (
                 bool(ids) and not unsupported_numbers(claim.text, evidence, language)
+                and (language != "de" or not unsupported_names(claim.text, evidence))
                 and _quotes_ok(claim.text, evidence) and max(scored[i][0] for i in ids) >= min_support
             )
 
@@ -172,8 +200,11 @@ def verify(answer: str, passages: list[Passage], language: str, scorer: SupportS
             if alt is None:
                 why = "no citation" if not valid else "not supported by its passages"
                 bad = unsupported_numbers(claim.text, " ".join(p.text for p in passages), language)
+                names = unsupported_names(claim.text, " ".join(p.text for p in passages)) if language == "de" else []
                 if bad:
                     why = "number(s) not in any passage: " + ", ".join(f"{v:g}" for v in sorted(bad))
+                elif names:
+                    why = "name(s) not in any passage: " + ", ".join(names)
                 checks.append(Check("claim_removed", why, claim.text, "removed"))
                 continue
             checks.append(Check("reattributed", f"cited {valid or 'nothing'}, supported by [{alt}]", claim.text, "reattributed"))

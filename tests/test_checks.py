@@ -90,3 +90,16 @@ def test_opinion_claim_is_attributed():
 @pytest.mark.parametrize("answer", ["", "[1]", "   "])
 def test_empty_answers(answer):
     assert run(answer).kept == 0
+
+
+def test_unknown_name_is_removed():
+    v = run("General Kim Yong Bok führt laut NIS die Soldaten nach Russland [1].")
+    assert v.kept == 0 and any("name" in c.detail for c in v.checks)
+
+
+def test_known_name_in_other_inflection_is_kept():
+    from rag.checks import unsupported_names
+
+    assert unsupported_names("Laut Roderich Kiesewetters Aussage", "Roderich Kiesewetter (CDU) sagte") == []
+    assert unsupported_names("Die Ukraine kämpft", "Kiew spricht") == []
+    assert unsupported_names("Nico Lange sagte", "Kiew spricht") == ["Nico Lange"]
