@@ -27,6 +27,8 @@ from .dataset import ArticleTexts, retrieval_query
 from .metrics import markers
 
 SOURCE_LABEL = re.compile(r"^\s*Source \d+:\s*\n?")
+# the engine's prompt names sources "Source n"; the model often cites them that way in prose
+SOURCE_MENTION = re.compile(r"\bSources?\s+(\d+(?:\s*(?:,|and|&)\s*\d+)*)", re.I)
 
 
 class BackendLLM(CustomLLM):
@@ -92,10 +94,12 @@ def node_to_passage(nws, articles: ArticleTexts | None = None) -> Passage:
 
 def response_to_answer(question: str, text: str, source_nodes: list, language: str, timings: dict[str, float] | None = None,
                        articles: ArticleTexts | None = None) -> Answer:
-    """The engine's text and numbered source nodes as our Answer; markers [n] become citations."""
+    """The engine's text and numbered source nodes as our Answer; markers [n] (and mentions
+    of "Source n", the engine's own label) become citations."""
     passages = [node_to_passage(n, articles) for n in source_nodes]
+    cited = set(markers(text)) | {int(d) for m in SOURCE_MENTION.finditer(text) for d in re.findall(r"\d+", m.group(1))}
     citations = []
-    for n in sorted(set(markers(text))):
+    for n in sorted(cited):
         if 1 <= n <= len(passages):
             p = passages[n - 1]
             citations.append(Citation(

@@ -15,7 +15,6 @@ from datetime import datetime
 from pathlib import Path
 
 from rag.settings import PROJECT_ROOT, Settings
-from rag.types import RagError
 
 
 def _csv(value: str) -> list[str]:
@@ -136,4 +135,4 @@ def run_question_set(args, settings: Settings) -> int:
     return 0
 
 
-__all__ = ["add_arguments", "run_eval", "RagError"]
+__all__ = ["add_arguments", "run_eval"]

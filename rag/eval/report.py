@@ -243,7 +243,8 @@ DEFINITIONS = """\
 - **ratio**: assistant / baseline (for latencies and error shares lower is better).
 - The baseline is llama-index's CitationQueryEngine over the same Chroma collection with its default
   prompts, the same embedding model and the same LLM; it has no memory, so a follow-up is sent with the
-  last user turn prepended."""
+  last user turn prepended. Its [n] markers and its prose mentions "Source n" (the engine's own labels)
+  count as citations of the n-th source node."""
 
 
 # ---------------------------------------------------------------- comparing two runs
