@@ -148,6 +148,30 @@ def unsupported_names(claim: str, evidence: str) -> list[str]:
     return missing
 
 
+# English names of places and peoples the German articles spell differently
+_EXONYMS = {
+    "north": "nord", "south": "süd", "korean": "korea", "koreans": "korea", "russian": "russ", "russia": "russ",
+    "ukrainian": "ukrain", "pyongyang": "pjöngjang", "kyiv": "kiew", "kiev": "kiew", "moscow": "moskau",
+    "beijing": "peking", "chinese": "chin", "american": "ameri", "united": "usa", "states": "staat",
+    "european": "europ", "union": "eu", "iranian": "iran", "western": "west", "kremlin": "kreml",
+}
+_EN_STOP = {"the", "a", "an", "according", "in", "on", "at", "by", "from", "for", "of", "and", "but", "this", "that", "these", "general", "president", "leader", "minister"}
+
+
+def unsupported_names_en(claim: str, evidence: str) -> list[str]:
+    """English claims: a run of capitalised words none of whose words occur in the passages."""
+    ev = evidence.lower()
+    missing = []
+    for run in _NAME_RUN.findall(claim):
+        words = [w for w in re.split(r"\s+", run) if w.lower() not in _EN_STOP and len(w) >= 3]
+        if len(words) < 2:
+            continue
+        stems = [_EXONYMS.get(w.lower(), w.lower()[: max(3, len(w) - 2)]) for w in words]
+        if not any(st in ev for st in stems):
+            missing.append(run)
+    return missing
+
+
 def _attribution(p: Passage, claim: str, language: str) -> str:
     """'Laut dem Meinungsbeitrag von X (Outlet): ' for claims from non-report sources."""
     label = KIND_LABEL.get(language, KIND_LABEL["en"]).get(p.kind)
@@ -160,13 +184,16 @@ def _attribution(p: Passage, claim: str, language: str) -> str:
     return f"Laut {label} von {who}: " if language == "de" else f"According to {label} by {who}: "
 
 
-def verify(answer: str, passages: list[Passage], language: str, scorer: SupportScorer, min_support: float) -> Verified:
+def verify(answer: str, passages: list[Passage], language: str, scorer: SupportScorer, min_support: float, question: str = "") -> Verified:
+    """Check each claim of `answer` against `passages`; figures and names the
+    question itself states may be repeated without a source."""
     claims = split_claims(answer, language)
     checks: list[Check] = []
     n = len(passages)
     if not claims:
         return Verified("", [], checks, 0, 0)
     vecs = scorer.encode([c.text for c in claims])
+    all_text = " ".join(p.text for p in passages) + " " + question
     out_sentences: list[str] = []
     cites: dict[int, tuple[float, tuple[int, int]]] = {}
     supports: list[float] = []
@@ -182,10 +209,10 @@ def verify(answer: str, passages: list[Passage], language: str, scorer: SupportS
         scored = {i: scorer.best(vec, passages[i - 1]) for i in range(1, n + 1)}
 
         def ok(ids: list[int]) -> bool:
-            evidence = " ".join(passages[i - 1].text for i in ids)
+            evidence = " ".join(passages[i - 1].text for i in ids) + " " + question
             return (
                 bool(ids) and not unsupported_numbers(claim.text, evidence, language)
-                and (language != "de" or not unsupported_names(claim.text, evidence))
+                and not (unsupported_names(claim.text, evidence) if language == "de" else unsupported_names_en(claim.text, all_text))
                 and _quotes_ok(claim.text, evidence) and max(scored[i][0] for i in ids) >= min_support
             )
 
@@ -199,8 +226,8 @@ def verify(answer: str, passages: list[Passage], language: str, scorer: SupportS
             alt = next((i for i in ranked if ok([i])), None)
             if alt is None:
                 why = "no citation" if not valid else "not supported by its passages"
-                bad = unsupported_numbers(claim.text, " ".join(p.text for p in passages), language)
-                names = unsupported_names(claim.text, " ".join(p.text for p in passages)) if language == "de" else []
+                bad = unsupported_numbers(claim.text, all_text, language)
+                names = unsupported_names(claim.text, all_text) if language == "de" else unsupported_names_en(claim.text, all_text)
                 if bad:
                     why = "number(s) not in any passage: " + ", ".join(f"{v:g}" for v in sorted(bad))
                 elif names:

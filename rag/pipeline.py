@@ -121,7 +121,7 @@ class Assistant:
             yield self._final(Answer(text=localized("abstain", language), abstained=True, grounded=False, checks=checks, raw_text=raw, **base), timings, t0)
             return
 
-        v = verify(raw_checked, given, language, self.scorer, s.min_claim_support)
+        v = verify(raw_checked, given, language, self.scorer, s.min_claim_support, question=standalone)
         checks += v.checks
         if v.kept and detect_language(v.text) != language:
             checks.append(Check("language_mismatch", f"answer not in {language}", v.text, "fallback"))

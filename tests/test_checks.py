@@ -103,3 +103,17 @@ def test_known_name_in_other_inflection_is_kept():
     assert unsupported_names("Laut Roderich Kiesewetters Aussage", "Roderich Kiesewetter (CDU) sagte") == []
     assert unsupported_names("Die Ukraine kämpft", "Kiew spricht") == []
     assert unsupported_names("Nico Lange sagte", "Kiew spricht") == ["Nico Lange"]
+
+
+def test_figures_from_the_question_may_be_repeated():
+    q = "Was meldete der NIS im Oktober 2024?"
+    v = verify("Im Oktober 2024 meldete der NIS, Pjöngjang wolle bis zu 12.000 Soldaten nach Russland schicken [1].",
+               passages(), "de", SupportScorer(encode), 0.5, question=q)
+    assert v.kept == 1
+
+
+def test_invented_english_name_is_removed():
+    from rag.checks import unsupported_names_en
+
+    assert unsupported_names_en("The troops are led by Colonel Ri Song Chol.", TEXT) == ["Colonel Ri Song Chol"]
+    assert unsupported_names_en("North Korean troops, the South Korean NIS said.", TEXT) == []
