@@ -37,7 +37,7 @@ class Settings:
     embed_threads: int = 1  # one thread keeps query embedding fast while the LLM runs
 
     # chunking
-    chunk_chars: int = 800
+    chunk_chars: int = 1000  # recall@5 0.911 vs 0.858 at 800 on the question set (docs/eval)
     chunk_overlap_sentences: int = 1
 
     # retrieval: weighted score fusion of dense and BM25 (measured best here, dense-heavy)
