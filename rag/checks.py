@@ -248,7 +248,7 @@ def verify(answer: str, passages: list[Passage], language: str, scorer: SupportS
         body = claim.text
         if prefix:
             body = prefix + body
-            checks.append(Check("attributed", f"claim from a {passages[keep[0] - 1].kind} source attributed", claim.text, "kept"))
+            checks.append(Check("attributed", f"attributed to its source ({passages[keep[0] - 1].kind})", claim.text, "kept"))
         supports.append(max(scored[i][0] for i in keep))
         kept_vecs.append(vec)
         for i in keep:

@@ -1,0 +1,1 @@
+"""The Gradio chat window (`rag chat`): `from ui.app import build_app, launch`."""
