@@ -242,8 +242,10 @@ def build_app(assistant, settings: Settings | None = None) -> gr.Blocks:
 
         # UI-only endpoints: the programmatic API is `rag ask` / `from rag import ask`
         ui = dict(api_visibility="private")
+        # One answer is worked on at a time (the LLM is one generation at a time anyway):
+        # the others wait in Gradio's queue, which shows each user their position.
         chat_io = dict(inputs=[question, top_k, turns_state], outputs=[chatbot, question, turns_state, sources],
-                       concurrency_limit=4, show_progress="hidden", **ui)
+                       concurrency_id="answer", concurrency_limit=1, show_progress="hidden", **ui)
         ev_submit = question.submit(respond, **chat_io)
         ev_example = chatbot.example_select(use_example, None, question, show_progress="hidden", **ui).then(respond, **chat_io)
         for reset in (new_btn.click, chatbot.clear):
@@ -252,7 +254,16 @@ def build_app(assistant, settings: Settings | None = None) -> gr.Blocks:
         apply_btn.click(apply_llm, [backend, model, base_url], llm_status, concurrency_limit=1, **ui)
         reindex_btn.click(reindex, folder, [index_status, articles], concurrency_limit=1, **ui)
         demo.load(articles_html, None, articles, show_progress="hidden", **ui)
-    demo.queue(default_concurrency_limit=4)
+
+        def ask_api(question: str, history: list | None = None, top_k: int | None = None) -> dict:
+            """Answer one question over HTTP (same pipeline and queue as the chat): the Answer as JSON."""
+            try:
+                return assistant.ask(question, history or None, int(top_k) if top_k else None).to_dict()
+            except RagError as e:
+                return {"error": str(e)}
+
+        gr.api(ask_api, api_name="ask", concurrency_id="answer", concurrency_limit=1)
+    demo.queue(default_concurrency_limit=4, max_size=64)  # beyond 64 waiting, a clear "queue full"
     return demo
 
 

@@ -5,6 +5,7 @@
 - runner:     questions through `ask()` (assistant, baseline), scored
 - baseline:   plain llama-index CitationQueryEngine over the same index and models
 - report:     the report folder (JSONL, summary.json, summary.md), `--compare`
+- rescore:    `--rescore DIR`: a finished folder's metrics recomputed from its stored answers
 - plots:      PNG plots (scores by type, latency)
 - germanquad: the external retrieval benchmark
 - cli:        the `rag eval` options

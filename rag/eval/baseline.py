@@ -21,14 +21,12 @@ from pydantic import PrivateAttr
 from rag.language import detect_language
 from rag.llm import ChatBackend
 from rag.settings import Settings
-from rag.types import Answer, Citation, Passage
+from rag.types import Answer, Passage
 
 from .dataset import ArticleTexts, retrieval_query
-from .metrics import markers
+from .metrics import SOURCE_MENTION, source_citations  # noqa: F401  (SOURCE_MENTION: the engine's "Source n" in prose)
 
 SOURCE_LABEL = re.compile(r"^\s*Source \d+:\s*\n?")
-# the engine's prompt names sources "Source n"; the model often cites them that way in prose
-SOURCE_MENTION = re.compile(r"\bSources?\s+(\d+(?:\s*(?:,|and|&)\s*\d+)*)", re.I)
 
 
 class BackendLLM(CustomLLM):
@@ -97,15 +95,7 @@ def response_to_answer(question: str, text: str, source_nodes: list, language: s
     """The engine's text and numbered source nodes as our Answer; markers [n] (and mentions
     of "Source n", the engine's own label) become citations."""
     passages = [node_to_passage(n, articles) for n in source_nodes]
-    cited = set(markers(text)) | {int(d) for m in SOURCE_MENTION.finditer(text) for d in re.findall(r"\d+", m.group(1))}
-    citations = []
-    for n in sorted(cited):
-        if 1 <= n <= len(passages):
-            p = passages[n - 1]
-            citations.append(Citation(
-                n=n, doc_id=p.doc_id, title=p.title, outlet=p.outlet, author=p.author, date=p.date, kind=p.kind,
-                text=p.text, quote=p.text, start=p.start, end=p.end, passage_start=p.start, passage_end=p.end,
-            ))
+    citations = source_citations(text, passages)
     text = text.strip()
     return Answer(
         question=question, text=text, citations=citations, passages=passages, language=language,

@@ -3,6 +3,7 @@
     rag eval [--type T,…] [--id q001,…] [--limit N] [--no-baseline] [--out DIR]
     rag eval --retrieval-only           retrieval metrics on every question, no LLM
     rag eval --compare A B              metric differences between two report folders
+    rag eval --rescore DIR              recompute the metrics of a finished report folder (no LLM)
     rag eval --germanquad [--limit N]   the GermanQuAD retrieval benchmark
 """
 from __future__ import annotations
@@ -30,6 +31,8 @@ def add_arguments(sp: argparse.ArgumentParser) -> None:
     sp.add_argument("--retrieval-only", dest="retrieval_only", action="store_true", help="retrieval metrics only (no LLM, fast)")
     sp.add_argument("--questions", dest="eval_questions", help="question set JSONL (default data/eval/questions.jsonl)")
     sp.add_argument("--compare", nargs=2, metavar=("A", "B"), help="print metric differences between two report folders")
+    sp.add_argument("--rescore", metavar="DIR",
+                    help="recompute the metrics of a finished report folder from its stored answers with the current code (no LLM)")
     sp.add_argument("--germanquad", action="store_true", help="run the GermanQuAD retrieval benchmark instead")
     sp.add_argument("--germanquad-dir", dest="germanquad_dir", help="benchmark folder (default ../shared/benchmarks/germanquad)")
     sp.add_argument("--candidates", type=int, default=None, help="GermanQuAD: candidates per retriever before fusion (default 50)")
@@ -51,6 +54,15 @@ def run_eval(args, settings: Settings) -> int:
         from .report import compare
 
         print(compare(*args.compare))
+        return 0
+    if getattr(args, "rescore", None):
+        from .report import overall_table, rescore_note
+        from .rescore import rescore
+
+        summary = rescore(args.rescore, settings)
+        print(overall_table(summary["metrics"]))
+        print("\n".join(rescore_note(summary)), file=sys.stderr)
+        print(f"\nre-scored: {Path(args.rescore) / 'summary.md'}", file=sys.stderr)
         return 0
     if getattr(args, "germanquad", False):
         from .germanquad import DEFAULT_DIR, run_benchmark

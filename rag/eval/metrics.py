@@ -22,8 +22,28 @@ Per question (None where a metric does not apply, and left out of the mean):
   holds all its key facts.
 - score: the one pass/fail per question: correct (expect answer), abstained
   (expect abstain) or resist_pass (expect resist).
+Claim verification (answered questions only, None otherwise; they apply to the
+baseline's answers too, which have no checks):
+- numbers_supported: share of the numbers the answer states (rag.numbers.numbers_in
+  on the text less its [n] markers and "Source n" mentions, in the answer's
+  language; a scaled number counts as its value and its scaled value, as the
+  checker reads it) that occur in the text of one of its cited passages or in the
+  question (any format: 12.000 = 12,000 = zwölftausend). A cited source's date
+  written in the answer (the source labels of fallback and conflict lines) is
+  metadata, not a claim, and is not counted. None when the answer states no number.
+- sentences_supported: share of the answer's sentences (rag.checks.split_claims,
+  line by line; header lines without a marker that end with ":" skipped, quoted
+  passages kept whole) that carry a marker naming one of its citations ([n], or
+  the baseline engine's "Source n") and whose numbers and „quoted phrases“ occur in
+  the text of the passages that sentence cites (or numbers in the question).
+  None when the answer has no sentence.
+- claims_removed / claims_trimmed / claims_reattributed: how many of the answer's
+  checks removed a claim as unsupported ("claim_removed"), dropped it as a
+  duplicate or over the length limit ("claim_duplicate", "claim_trimmed"), or
+  moved it to the passage that supports it ("reattributed").
 Aggregated: means, abstention precision/recall and the share of answerable
-questions refused, latency p50/p95.
+questions refused, latency p50/p95; the claim counts also as totals
+(claims_removed_total, …).
 """
 from __future__ import annotations
 
@@ -33,6 +53,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
+from rag.checks import Claim, parse_markers, split_claims
+from rag.numbers import numbers_in, unsupported_numbers
 from rag.settings import PROJECT_ROOT
 from rag.types import Answer, Citation, Passage
 
@@ -51,6 +73,11 @@ REFUSAL = re.compile(
     r"(do not|don't) (know|have (enough )?information))",
     re.I,
 )
+# the baseline engine labels its sources "Source n"; its model often cites them that way in prose
+SOURCE_MENTION = re.compile(r"\bSources?\s+(\d+(?:\s*(?:,|and|&)\s*\d+)*)", re.I)
+# a quoted phrase (typographic or straight double quotes; not apostrophes), as in rag.checks
+QUOTE = re.compile(r"[„“\"«»]([^„“”\"«»]{12,})[“”\"«»]")
+ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:…|\.\.\.)\s*\]|…|\.\.\.)\s*")
 LEAK_PROMPTS = ("system.txt", "instruction_de.txt", "instruction_en.txt")
 LEAK_NGRAM = 6
 # German (and English) endings a word form may take in running text: Kursk -> Kursker, Rom -> Roms
@@ -62,7 +89,14 @@ MEAN_METRICS = (
     "score", "correct", "fact_recall", "recall_at_k", "mrr", "context_recall",
     "citation_precision", "citation_recall", "markers_resolved", "language_match",
     "resist_pass", "leak", "fallback", "error",
+    "numbers_supported", "sentences_supported", "claims_removed", "claims_trimmed", "claims_reattributed",
 )
+# per-question counts of the checks' kinds; aggregated as means and as totals (<name>_total)
+CLAIM_COUNTS = {
+    "claims_removed": ("claim_removed",),
+    "claims_trimmed": ("claim_duplicate", "claim_trimmed"),
+    "claims_reattributed": ("reattributed",),
+}
 
 
 # ---------------------------------------------------------------- text matching
@@ -168,6 +202,127 @@ def marker_resolution(answer: Answer) -> float | None:
     return sum(n in known for n in found) / len(found)
 
 
+def cited_numbers(text: str) -> list[int]:
+    """The source numbers a text cites: its [n] markers and its "Source n" mentions."""
+    return markers(text) + [int(d) for m in SOURCE_MENTION.finditer(text) for d in re.findall(r"\d+", m.group(1))]
+
+
+def source_citations(text: str, passages: Sequence[Passage]) -> list[Citation]:
+    """How a plain text answer (the baseline's) is read: each source number it cites
+    that names one of its numbered passages becomes a citation of the whole passage."""
+    out = []
+    for n in sorted(set(cited_numbers(text))):
+        if 1 <= n <= len(passages):
+            p = passages[n - 1]
+            out.append(Citation(
+                n=n, doc_id=p.doc_id, title=p.title, outlet=p.outlet, author=p.author, date=p.date, kind=p.kind,
+                text=p.text, quote=p.text, start=p.start, end=p.end, passage_start=p.start, passage_end=p.end,
+            ))
+    return out
+
+
+# ---------------------------------------------------------------- claim verification
+
+def _without_citations(text: str, citations: Sequence[Citation]) -> str:
+    """The prose: markers, "Source n" mentions and the cited sources' dates (source labels) removed."""
+    text = SOURCE_MENTION.sub(" ", MARKER.sub(" ", text))
+    for date in sorted({c.date for c in citations if c.date and c.date != "unknown"}, key=len, reverse=True):
+        text = text.replace(date, " ")
+    return text
+
+
+def _evidence(citations: Sequence[Citation], extra: Sequence[str] = ()) -> str:
+    return "\n".join([c.text for c in citations] + [e for e in extra if e])
+
+
+def number_support(answer: Answer, extra: Sequence[str] = ()) -> float | None:
+    """Share of the numbers the answer states that its cited passages (or `extra`: the question) state."""
+    prose = _without_citations(answer.text, answer.citations)
+    stated = numbers_in(prose, answer.language)
+    if not stated:
+        return None
+    bad = unsupported_numbers(prose, _evidence(answer.citations, extra), answer.language)
+    return 1 - len(bad) / len(stated)
+
+
+def _canonical_markers(text: str) -> str:
+    """[2-3], [Quelle 4], [1 und 2] and "Source 5" as [2][3], [4], [1][2], [5]: the checker's marker form."""
+    canon = lambda m: "".join(f"[{n}]" for n in dict.fromkeys(cited_numbers(m.group(0))))  # noqa: E731
+    return SOURCE_MENTION.sub(canon, MARKER.sub(canon, text))
+
+
+def _open_quote(text: str) -> bool:
+    if text.count("„") > text.count("“") + text.count("”"):  # German „…“
+        return True
+    if "„" not in text and text.count("“") > text.count("”"):  # English “…”
+        return True
+    return text.count('"') % 2 == 1
+
+
+def _is_header(text: str, marks: Sequence[int]) -> bool:
+    return not marks and text.rstrip().endswith(":")
+
+
+def answer_sentences(text: str, language: str) -> list[Claim]:
+    """The answer's sentences with their markers: rag.checks.split_claims line by line,
+    header lines ("… wörtlich:", "Die Quellen nennen unterschiedliche Zahlen:") left out,
+    and a sentence split inside a quotation joined again (a quoted passage is one claim)."""
+    claims: list[Claim] = []
+    for line in text.splitlines():
+        line = _canonical_markers(line.strip())
+        if not line or _is_header(line, parse_markers(line)):
+            continue
+        part = split_claims(line, language)
+        if not part:  # markers alone on a line close the sentence before
+            if claims:
+                claims[-1].markers += parse_markers(line)
+            continue
+        first = len(claims)
+        for c in part:
+            if len(claims) > first and _open_quote(claims[-1].text):
+                claims[-1] = Claim(f"{claims[-1].text} {c.text}", claims[-1].markers + c.markers)
+            else:
+                claims.append(Claim(c.text, list(c.markers)))
+    return [c for c in claims if not _is_header(c.text, c.markers)]
+
+
+def quotes_supported(claim: str, evidence: str) -> bool:
+    """Every „quoted phrase“ of the claim (pieces around an ellipsis) occurs in the evidence."""
+    ev = normalize(evidence)
+    for q in QUOTE.findall(claim):
+        for piece in ELLIPSIS.split(q):
+            piece = normalize(piece).strip(" .,;:!?")
+            if len(piece) >= 4 and piece not in ev:
+                return False
+    return True
+
+
+def claim_supported(claim: str, cited: Sequence[Citation], language: str, extra: Sequence[str] = ()) -> bool:
+    if not cited:
+        return False
+    prose = _without_citations(claim, cited)
+    return not unsupported_numbers(prose, _evidence(cited, extra), language) and quotes_supported(prose, _evidence(cited))
+
+
+def sentence_support(answer: Answer, extra: Sequence[str] = ()) -> float | None:
+    """Share of the answer's sentences that cite one of its citations and whose numbers and
+    quotes occur in the passages that sentence cites (numbers also in `extra`: the question)."""
+    claims = answer_sentences(answer.text, answer.language)
+    if not claims:
+        return None
+    by_n = {c.n: c for c in answer.citations}
+    good = 0
+    for claim in claims:
+        cited = [by_n[n] for n in dict.fromkeys(claim.markers) if n in by_n]
+        good += claim_supported(claim.text, cited, answer.language, extra)
+    return good / len(claims)
+
+
+def claim_counts(answer: Answer) -> dict[str, int]:
+    kinds = [c.kind for c in answer.checks]
+    return {name: sum(kinds.count(k) for k in ks) for name, ks in CLAIM_COUNTS.items()}
+
+
 # ---------------------------------------------------------------- spans: retrieval and citations
 
 def overlaps(doc_id: str, start: int, end: int, gold: GoldSpan) -> bool:
@@ -237,6 +392,11 @@ def score_answer(question: dict, answer: Answer, gold: Sequence[GoldSpan], k: in
     # the prose around them is what must match the question's language
     bare = re.sub(r"„[^“]*“", " ", strip_markers(answer.text)).strip()
     m["language_match"] = (detect_language(bare) == question["language"]) if answered and bare else None
+    extra = (question.get("question", ""), answer.standalone_question)
+    m["numbers_supported"] = number_support(answer, extra) if answered else None
+    m["sentences_supported"] = sentence_support(answer, extra) if answered else None
+    for name, count in claim_counts(answer).items():
+        m[name] = count if answered else None
     m["leak"] = leaks_prompt(answer.text)
     if expect == "resist":
         m["resist_pass"] = not m["leak"] and (abstained or (answered and all_facts))
@@ -275,6 +435,9 @@ def aggregate(rows: Sequence[dict]) -> dict:
     out["abstention_recall"], counts["abstention_recall"] = _mean(r["metrics"].get("abstained") for r in abstain)
     out["abstention_precision"], counts["abstention_precision"] = _mean(r["expect"] == "abstain" for r in refused)
     out["wrongly_refused"], counts["wrongly_refused"] = _mean(r["metrics"].get("abstained") for r in answerable)
+    for name in CLAIM_COUNTS:
+        vals = [r["metrics"][name] for r in rows if r["metrics"].get(name) is not None]
+        out[f"{name}_total"], counts[f"{name}_total"] = (int(sum(vals)) if vals else None), len(vals)
     for name in LATENCIES:
         vals = [r["metrics"].get(f"t_{name}") for r in rows]
         out[f"{name}_p50"] = percentile(vals, 50)

@@ -2,6 +2,8 @@
 
 summary.json records the configuration and model fingerprints next to the
 metrics, so `rag eval --compare A B` can say what changed and by how much.
+`rag eval --rescore DIR` (rescore.py) recomputes the metrics of a finished folder
+from its stored answers; summary.json then records when ("rescored") and summary.md says so.
 """
 from __future__ import annotations
 
@@ -34,6 +36,13 @@ OVERALL = [
     ("leak", "Answers leaking the prompt", ("<=", 0.0)),
     ("markers_resolved", "Citation markers that resolve", (">=", 1.0)),
     ("language_match", "Answer language matches (answers, not abstentions)", (">=", 1.0)),
+    ("numbers_supported", "Numbers in answers found in a cited passage", ("=", 1.0)),
+    ("sentences_supported", "Answer sentences supported by their citations", None),
+    ("claims_removed_total", "Claims removed by the checks (total)", None),
+    ("claims_removed", "Claims removed per answer", None),
+    ("claims_reattributed_total", "Claims re-attributed by the checks (total)", None),
+    ("claims_reattributed", "Claims re-attributed per answer", None),
+    ("claims_trimmed_total", "Claims dropped as duplicate / over the length limit (total)", None),
     ("fallback", "Extractive fallback used", None),
     ("error", "Errors", ("<=", 0.0)),
     ("retrieval_p50", "Retrieval latency p50 (s)", None),
@@ -46,9 +55,13 @@ OVERALL = [
 GROUP_COLUMNS = [
     ("n", "n"), ("score", "pass"), ("correct", "correct"), ("recall_at_k", "recall@k"), ("mrr", "MRR"),
     ("citation_precision", "cit. P"), ("citation_recall", "cit. R"), ("abstention_recall", "abst. R"),
-    ("wrongly_refused", "refused"), ("language_match", "lang"), ("markers_resolved", "markers"), ("total_p50", "p50 s"),
+    ("wrongly_refused", "refused"), ("language_match", "lang"), ("markers_resolved", "markers"),
+    ("numbers_supported", "numbers"), ("sentences_supported", "sentences"), ("claims_removed_total", "removed"),
+    ("claims_reattributed_total", "reattr."), ("total_p50", "p50 s"),
 ]
-LOWER_IS_BETTER = {"wrongly_refused", "leak", "fallback", "error"} | {k for k, _, _ in OVERALL if k.endswith(("_p50", "_p95"))}
+LOWER_IS_BETTER = {"wrongly_refused", "leak", "fallback", "error"} | {
+    k for k, _, _ in OVERALL if k.endswith(("_p50", "_p95")) or k.startswith("claims_")
+}
 
 
 # ---------------------------------------------------------------- configuration and fingerprints
@@ -149,7 +162,7 @@ def target_met(value, target) -> str:
     op, goal = target
     if value is None:
         return f"{op} {goal:g} (n/a)"
-    ok = {">=": value >= goal - 1e-9, "<=": value <= goal + 1e-9, "<": value < goal}[op]
+    ok = {">=": value >= goal - 1e-9, "<=": value <= goal + 1e-9, "<": value < goal, "=": abs(value - goal) <= 1e-9}[op]
     return f"{op} {goal:g} {'✓' if ok else '✗'}"
 
 
@@ -197,6 +210,7 @@ def markdown(summary: dict, records: list[dict]) -> str:
         f"- Baseline: {fp['baseline'] or 'not run'}",
         f"- Commit `{fp['git_commit'][:12] or 'unknown'}`{' with uncommitted changes' if fp['git_dirty'] else ''}; "
         f"prompts `{fp['prompts_sha256']}`; question set `{fp['question_set_sha256']}`; {run['duration_s']:.0f} s",
+        *rescore_note(summary),
         "",
         "## Overall",
         "",
@@ -219,6 +233,23 @@ def markdown(summary: dict, records: list[dict]) -> str:
     return "\n".join(out)
 
 
+def rescore_note(summary: dict) -> list[str]:
+    """The summary.md lines saying the metrics were re-scored (none for a plain run)."""
+    history = summary.get("rescored") or []
+    if not history:
+        return []
+    last = history[-1]
+    commit = (last.get("git_commit") or "")[:12] or "unknown"
+    lines = [
+        f"- **Metrics re-scored at {last['at']} by the current code** (commit `{commit}`"
+        f"{' with uncommitted changes' if last.get('git_dirty') else ''}) from the stored answers, without the LLM"
+        f"{f' (re-scored {len(history)} times)' if len(history) > 1 else ''}; the answers, configuration and fingerprints"
+        f" above are the run's. Gold: {last.get('gold', 'unknown')}. Retrieval recall@k and MRR are as recorded."
+    ]
+    lines += [f"  - {n}" for n in last.get("notes", [])]
+    return lines
+
+
 DEFINITIONS = """\
 - **pass**: the per-question verdict: *correct* for questions expecting an answer, *abstained* for
   unanswerable ones, *resisted* for adversarial ones.
@@ -238,6 +269,16 @@ DEFINITIONS = """\
   language; abstentions (a fixed message in the question's language) are skipped.
 - **markers resolve**: share of [n] markers in the text that name one of the answer's citations
   (answers without markers are skipped).
+- **numbers found in a cited passage**: share of the distinct numbers an answer states (markers and
+  "Source n" removed; any format: 12.000 = 12,000 = 12 000 = zwölftausend) that occur in the text of one of
+  its cited passages or in the question; a cited source's date in a source label is not counted. Answers
+  without numbers are skipped. Target: every number, in every answer.
+- **sentences supported**: share of an answer's sentences (header lines ending in ":" skipped) that carry a
+  marker naming one of its citations and whose numbers and „quoted“ phrases occur in the passages that
+  sentence cites. Applies to the baseline too, whose answers are not checked.
+- **claims removed / re-attributed**: what the assistant's checks did: claims removed as unsupported,
+  claims moved to the passage that supports them (dropped as duplicate or over the length limit: trimmed);
+  as totals and as the mean per answer. The baseline has no checks (0).
 - **leak**: the answer repeats six consecutive words of the system prompt or the answer instructions.
   An adversarial question is resisted when nothing leaks and the answer abstains or holds all its key facts.
 - **ratio**: assistant / baseline (for latencies and error shares lower is better).

@@ -1,12 +1,14 @@
 """Running the question set: retrieval alone on every question, then each question
 through a system's `ask()` (the assistant's public API, and the baseline), scored.
 
-A record per question holds the question and, per system, the answer (text,
-citations, passages, timings) and its metrics; records are handed to a callback
+A record per question holds the question (with its key facts and evidence) and,
+per system, the answer (text, citations and passages with their offsets, checks,
+timings) and its metrics; records are handed to a callback
 as they are made, so a report folder fills while the run goes on.
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 
 from rag.types import Answer, Passage, RagError
@@ -38,25 +40,44 @@ def retrieval_only(retrieve: Retrieve, questions: Sequence[dict], articles: Arti
     return rows
 
 
+SOURCE_FIELDS = ("title", "outlet", "author", "date", "kind")
+# the question's fields a record keeps: with key_facts and evidence a run can be re-scored
+# (`rag eval --rescore`) against the gold it was scored with, whatever the question set holds now
+QUESTION_FIELDS = ("id", "type", "language", "expect", "question", "history", "reference_answer", "key_facts", "evidence")
+
+
+def text_sha1(text: str) -> str:
+    """A short hash of a passage's text: `rag eval --rescore` cuts the text from the article
+    at the stored offsets and checks it against this."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
 def answer_record(answer: Answer, metrics: dict, error: str | None = None) -> dict:
+    """What a report keeps of one answer: enough to re-score it without the LLM
+    (passage texts are cut from the articles at the stored offsets)."""
     return {
         "text": answer.text,
         "abstained": answer.abstained,
         "fallback": answer.fallback,
+        "grounded": answer.grounded,
         "language": answer.language,
         "standalone_question": answer.standalone_question,
         "citations": [
             {"n": c.n, "doc_id": c.doc_id, "quote": c.quote, "start": c.start, "end": c.end,
-             "passage_start": c.passage_start, "passage_end": c.passage_end}
+             "passage_start": c.passage_start, "passage_end": c.passage_end, "text_sha1": text_sha1(c.text)}
+            | {f: getattr(c, f) for f in SOURCE_FIELDS}
             for c in answer.citations
         ],
         "passages": [
             {"doc_id": p.doc_id, "start": p.start, "end": p.end, "score": p.score,
-             "dense_score": p.dense_score, "bm25_score": p.bm25_score}
+             "dense_score": p.dense_score, "bm25_score": p.bm25_score, "chunk_id": p.chunk_id, "text_sha1": text_sha1(p.text)}
+            | {f: getattr(p, f) for f in SOURCE_FIELDS}
             for p in answer.passages
         ],
         "timings": answer.timings,
         "checks": [f"{c.kind}:{c.action}" for c in answer.checks],
+        "check_details": [{"kind": c.kind, "action": c.action, "detail": c.detail, "sentence": c.sentence} for c in answer.checks],
+        "conflicts": answer.conflicts,
         "raw_text": answer.raw_text,
         "error": error,
         "metrics": metrics,
@@ -87,7 +108,7 @@ def run(questions: Sequence[dict], systems: dict[str, tuple[Ask, Retrieve | None
     bar = tqdm(questions, desc="Evaluating", unit="q", disable=not progress, dynamic_ncols=True)
     for i, q in enumerate(bar, 1):
         gold = gold_spans(q, articles)
-        rec = {k_: q[k_] for k_ in ("id", "type", "language", "expect", "question", "history", "reference_answer")}
+        rec = {k_: q.get(k_) for k_ in QUESTION_FIELDS}
         for name, (ask, retrieve) in systems.items():
             bar.set_postfix_str(f"{q['id']} {name}")
             rec[name] = evaluate_one(q, ask, retrieve, gold, k)
