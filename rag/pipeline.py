@@ -90,8 +90,9 @@ class Assistant:
         base = dict(question=question, passages=passages, language=language, standalone_question=standalone)
 
         best = max((p.dense_score or 0.0 for p in passages), default=0.0)
-        if best < s.min_dense_score:
-            checks.append(Check("abstained", f"best passage similarity {best:.2f} is below {s.min_dense_score:.2f}", action="abstained"))
+        keyword = max((p.bm25_score or 0.0 for p in passages), default=0.0)
+        if best < s.min_dense_score and keyword < s.min_bm25_score:
+            checks.append(Check("abstained", f"best passage similarity {best:.2f} is below {s.min_dense_score:.2f} and no keyword matches", action="abstained"))
             yield self._final(Answer(text=localized("abstain", language), abstained=True, grounded=False, checks=checks, **base), timings, t0)
             return
 
@@ -161,9 +162,10 @@ class Assistant:
         for sim, i, span in scored:
             if sim < self.settings.min_dense_score or len(chosen) == 2:
                 break
-            if (i, span) not in used:
+            text = " ".join(passages[i - 1].text[span[0] : span[1]].split())
+            if text not in used:  # overlapping chunks hold the same sentence: quote it once
                 chosen.append((i, span))
-                used.add((i, span))
+                used.add(text)
         if not chosen:
             checks.append(Check("abstained", "no claim survived the checks and no sentence matches the question", raw, "abstained"))
             return Answer(text=localized("abstain", language), abstained=True, grounded=False, checks=checks, raw_text=raw, **base)
