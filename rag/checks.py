@@ -104,8 +104,11 @@ class SupportScorer:
         return self._cache[key]
 
     def best(self, claim_vec: np.ndarray, p: Passage) -> tuple[float, tuple[int, int]]:
+        from .prompts import is_injection
+
         spans, vecs = self.sentences(p)
-        sims = vecs @ claim_vec
+        # a sentence that addresses the assistant supports nothing
+        sims = np.where([is_injection(p.text[a:b]) for a, b in spans], -1.0, vecs @ claim_vec)
         i = int(np.argmax(sims))
         return float(sims[i]), spans[i]
 

@@ -20,7 +20,7 @@ from .checks import SupportScorer, citation, verify
 from .conflicts import find_conflicts, side_by_side, source_label
 from .language import detect_language
 from .llm import ChatBackend, make_backend
-from .prompts import answer_messages, condense_messages, leaks_prompt, localized
+from .prompts import answer_messages, condense_messages, is_injection, leaks_prompt, localized
 from .retrieval import HybridRetriever
 from .settings import Settings, load_settings
 from .types import Answer, Check, Passage, RagError, StreamEvent
@@ -155,7 +155,7 @@ class Assistant:
             spans, vecs = self.scorer.sentences(p)
             sims = vecs @ qv
             for (a, b), sim in zip(spans, sims):
-                if b - a >= 25:
+                if b - a >= 25 and not is_injection(p.text[a:b]):
                     scored.append((float(sim), i, (a, b)))
         scored.sort(key=lambda x: -x[0])
         chosen, used = [], set()

@@ -20,10 +20,33 @@ def localized(name: str, language: str) -> str:
     return template(f"{name}_{language if language in LANGUAGE_NAMES else 'en'}")
 
 
+# Sentences in an article that address an AI assistant rather than a reader: they are
+# masked in what the model reads (the article itself is unchanged) and never quoted.
+INJECTION = re.compile(
+    r"(ignor\w*\s+(alle\s+|all\s+)?(vorherigen|bisherigen|previous|above|prior|obigen)\s+(anweisungen|instructions|befehle)|"
+    r"(system\s*prompt|systemprompt|du bist (jetzt|ab sofort)|you are now|neue anweisung|new instructions|"
+    r"as an ai|als ki-assistent|<\|im_start\|>|\[/?inst\]|^\s*(system|assistant)\s*:))",
+    re.I | re.M,
+)
+
+
+def is_injection(sentence: str) -> bool:
+    return bool(INJECTION.search(sentence))
+
+
+def _mask_injections(text: str) -> str:
+    from index.chunking import split_sentences
+
+    spans = [s for s in split_sentences(text) if is_injection(text[s.start : s.end])]
+    for s in reversed(spans):
+        text = text[: s.start] + "[…]" + text[s.end :]
+    return text
+
+
 def _data(text: str) -> str:
     # Passages are data: angle brackets are swapped for look-alikes so an article
-    # cannot close its own <passage> tag and pose as instructions.
-    return text.replace("<", "‹").replace(">", "›")
+    # cannot close its own <passage> tag, or write chat-template tokens, and pose as instructions.
+    return _mask_injections(text).replace("<", "‹").replace(">", "›")
 
 
 def format_passages(passages: list[Passage]) -> str:
