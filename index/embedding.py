@@ -6,7 +6,6 @@ local sentence-transformers folder, or a hub id (needs network, or a warm cache)
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from pathlib import Path
 

@@ -4,7 +4,7 @@ import shutil
 import pytest
 
 from rag.llm import FakeLLM
-from rag.prompts import answer_messages, template
+from rag.prompts import template
 
 pytestmark = pytest.mark.slow
 
