@@ -127,9 +127,6 @@ def _nodes(article: Article, chunks: list[Chunk], vectors: list[list[float]]):
 
 def build_index(settings: Settings, corpus_dir: Path | None = None, progress: bool = True, embed_model=None, on_progress=None) -> IndexReport:
     """Bring the store in line with the corpus folder; returns what changed."""
-    from llama_index.vector_stores.chroma import ChromaVectorStore
-    from tqdm import tqdm
-
     from .embedding import embed_fingerprint
 
     t0 = time.perf_counter()
@@ -159,6 +156,10 @@ def build_index(settings: Settings, corpus_dir: Path | None = None, progress: bo
             report.chunks = sum(d["chunks"] for d in docs.values())
             report.seconds = time.perf_counter() - t0
             return report  # nothing changed: no model loaded, no store opened
+        # imported only when there is work: a no-change run stays well under a second
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+        from tqdm import tqdm
+
         state = {"schema": SCHEMA, **want, "collection": settings.collection, "corpus_dir": str(corpus_dir),
                  "state": "writing", "docs": docs, "updated": time.time()}
         _write_json_atomic(store_dir / MANIFEST, state)
