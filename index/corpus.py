@@ -9,11 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from rag.types import RagError
+from rag.validate import strip_controls
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +54,7 @@ def clean_text(text: str) -> str:
     reader while the model still sees it; dropping them at ingestion keeps what is
     indexed equal to what is shown. Offsets refer to this cleaned text.
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf"))
+    return strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _read_metadata(folder: Path, warnings: list[str]) -> dict[str, dict]:
