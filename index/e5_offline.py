@@ -18,9 +18,6 @@ import numpy as np
 QK = 32  # values per Q4_0 block
 FOLDER_VERSION = "1"  # bump when the written folder changes
 
-# Codepoints the packaged normaliser maps differently from plain NFKC (control
-# characters dropped, odd spaces to ' '); derived from the file's own map below.
-
 
 def _read_file(path: Path) -> dict:
     b = path.read_bytes()

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
@@ -113,13 +112,10 @@ class SupportScorer:
         return float(sims[i]), spans[i]
 
 
-@lru_cache(maxsize=1)
-def _quote_norm():
-    return re.compile(r"\s+")
-
-
 def _quotes_ok(claim: str, evidence: str) -> bool:
-    norm = lambda s: _quote_norm().sub(" ", s).strip().lower()  # noqa: E731
+    def norm(s: str) -> str:
+        return " ".join(s.split()).lower()
+
     ev = norm(evidence)
     return all(norm(q) in ev for q in QUOTED.findall(claim))
 

@@ -85,9 +85,6 @@ class LlamaCppBackend(ChatBackend):
         for chunk in self.llm.create_chat_completion(messages=messages, max_tokens=max_tokens, temperature=temperature, stream=True):
             yield chunk["choices"][0]["delta"].get("content") or ""
 
-    def count_tokens(self, text: str) -> int:
-        return len(self.llm.tokenize(text.encode("utf-8"), add_bos=False))
-
 
 class OpenAICompatBackend(ChatBackend):
     name = "openai"

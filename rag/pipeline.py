@@ -23,7 +23,7 @@ from .llm import ChatBackend, make_backend
 from .prompts import answer_messages, condense_messages, is_injection, leaks_prompt, localized
 from .retrieval import HybridRetriever
 from .settings import Settings, load_settings
-from .types import Answer, Check, Passage, RagError, StreamEvent
+from .types import Answer, Check, Passage, StreamEvent
 from .validate import clean_history, clean_question
 
 log = logging.getLogger(__name__)
@@ -138,10 +138,7 @@ class Assistant:
         """Rewrite a follow-up as a standalone question; never trust the result blindly."""
         last_user = next((t["content"] for t in reversed(history) if t["role"] == "user"), "")
         fallback = f"{last_user} {question}".strip()
-        try:
-            out = self.llm.complete(condense_messages(question, history, language), max_tokens=60, timeout_s=30)
-        except RagError:
-            raise
+        out = self.llm.complete(condense_messages(question, history, language), max_tokens=60, timeout_s=30)
         out = out.strip().strip('"„“').splitlines()[0].strip() if out.strip() else ""
         if not (8 <= len(out) <= 300) or "?" not in out or "[" in out:
             return fallback

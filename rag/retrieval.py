@@ -92,6 +92,3 @@ class HybridRetriever:
             ))
         log.debug("retrieved %d passages in %.1f ms", len(out), 1000 * (time.perf_counter() - t0))
         return out
-
-    def best_dense(self, query: str) -> float:
-        return max((float(n.score or 0) for n in self.dense.retrieve(query)), default=0.0)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from .types import RagError
@@ -79,8 +79,6 @@ class Settings:
     max_history_chars: int = 8000
     max_article_bytes: int = 5_000_000
 
-    extra: dict = field(default_factory=dict)
-
     def resolve(self, p: Path | str) -> Path:
         p = Path(p).expanduser()
         return p if p.is_absolute() else PROJECT_ROOT / p
@@ -126,7 +124,7 @@ def load_settings(**overrides) -> Settings:
     kwargs = {}
     for name, raw in values.items():
         kind = known[name].type
-        kwargs[name] = raw if name == "extra" else _coerce(name, kind, raw)
+        kwargs[name] = _coerce(name, kind, raw)
     s = Settings(**kwargs)
     for name in ("corpus_dir", "store_dir", "models_dir"):
         setattr(s, name, s.resolve(getattr(s, name)))
