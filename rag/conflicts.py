@@ -1,9 +1,14 @@
-"""Conflicting figures between sources, found in code rather than left to the model.
+"""Conflicting sources, found in code rather than left to the model.
 
-A figure is a number followed by what it counts ("12.000 Soldaten", "3,000 troops").
+Figures: a number followed by what it counts ("12.000 Soldaten", "3,000 troops").
 When the retrieved passages give different numbers for the same thing, and the
 question asks for that thing, the answer lists every figure with its source and
 date side by side instead of letting the model pick one.
+
+Views: when the question asks how the sources differ ("Wie bewerten die Autoren
+das unterschiedlich?", "How do the articles differ?"), each retrieved article's
+sentence closest to the question is quoted under its author, outlet, kind and
+date, so the reader sees who says what, not one blended answer.
 """
 from __future__ import annotations
 
@@ -19,9 +24,20 @@ from .types import Passage
 # them for its figures to be compared. Kept small on purpose: each entry is a
 # quantity the corpus reports with conflicting numbers.
 QUANTITIES = {
-    "soldiers": ("soldat", "truppe", "mann ", "kämpfer", "soldier", "troop", "militär", "men "),
+    "soldiers": ("soldat", "truppe", "mann ", "kämpfer", "soldier", "troop", "militär", "men ", "nordkoreaner"),
 }
-_FIGURE = re.compile(r"(\d{1,3}(?:[.,\u00a0 ]\d{3})+|\d+)\s+(?:\w+\s+){0,2}?(\w+)", re.U)
+# a number and the (up to) three words after it: "30.000 nordkoreanische Soldaten"
+_FIGURE = re.compile(r"(\d{1,3}(?:[.,\u00a0 ]\d{3})+|\d+)((?:\s+[\w-]+){1,3})", re.U)
+# the question asks how the sources differ or whether they contradict each other
+ASKS_COMPARISON = re.compile(
+    r"(unterschiedlich|unterscheid|widersprech|widerspr[üu]ch|gehen auseinander|einig|verschieden|vergleich|"
+    r"differ|disagree|contradict|compare|different (views|sources|articles))",
+    re.I,
+)
+# the question names whose figure it wants ("laut NIS", "according to Ukraine"): that
+# source's figure is the answer, other sources' figures are not listed unless asked
+NAMES_SOURCE = re.compile(r"\b(laut|zufolge|nach angaben|according to|say|says|said)\b", re.I)
+MAX_VIEWS = 4
 ASKS_QUANTITY = re.compile(r"\b(wie ?viele|anzahl|zahl|how many|number of|figures?|zahlen|angaben)\b", re.I)
 
 
@@ -49,7 +65,7 @@ def figures(passages: list[Passage]) -> list[Figure]:
         for span in split_sentences(p.text):
             sent = p.text[span.start : span.end]
             for m in _FIGURE.finditer(sent):
-                q = _quantity(m.group(2))
+                q = next((q for w in m.group(2).split() if (q := _quantity(w))), None)
                 if not q:
                     continue
                 vals = [v for v in numbers_in(m.group(1), "de") if v >= 100]  # counts, not dates or ranks
@@ -61,10 +77,11 @@ def figures(passages: list[Passage]) -> list[Figure]:
 
 
 def find_conflicts(question: str, passages: list[Passage]) -> list[Figure]:
-    """Figures for the quantity the question asks about, when the passages disagree."""
-    if not ASKS_QUANTITY.search(question):
+    """Figures for the quantity the question asks about, when the passages disagree
+    (and the question does not ask for one named source's figure only)."""
+    if not ASKS_QUANTITY.search(question) or (NAMES_SOURCE.search(question) and not asks_comparison(question)):
         return []
-    asked = {q for q, stems in QUANTITIES.items() if any(s.strip() in question.lower() for s in stems)}
+    asked = {q for w in re.findall(r"\w+", question) if (q := _quantity(w))}
     figs = [f for f in figures(passages) if f.quantity in asked]
     if len({f.value for f in figs}) < 2:
         return []
@@ -83,12 +100,76 @@ def source_label(p: Passage) -> str:
     return ", ".join(x for x in (who, p.kind, p.date) if x and x != "unknown")
 
 
+def author_label(p: Passage) -> str:
+    """'Kori Schake (Foreign Policy (via IPPEN.MEDIA), machine-translated, 2024-11-05)': who says it."""
+    known = lambda x: bool(x) and x != "unknown"  # noqa: E731
+    rest = ", ".join(x for x in (p.outlet, p.kind, p.date) if known(x) and x != p.author)
+    if known(p.author) and p.author != p.outlet and not p.author.startswith(p.outlet.split(" ")[0]):
+        return f"{p.author} ({rest})" if rest else p.author
+    return source_label(p)
+
+
+@dataclass
+class View:
+    passage: int  # 1-based index into the passages
+    sentence: str
+    start: int  # sentence offsets within the passage text
+    end: int
+    similarity: float
+
+
+def asks_comparison(question: str) -> bool:
+    return bool(ASKS_COMPARISON.search(question))
+
+
+def topic_of(question: str) -> str:
+    """The question less its "how do the sources differ?" part, which says nothing of the topic."""
+    parts = [x for x in re.split(r"(?<=[?.!])\s+", question.strip()) if x]
+    kept = [x for x in parts if not ASKS_COMPARISON.search(x)]
+    return " ".join(kept) if kept else question
+
+
+def source_views(question: str, passages: list[Passage], scorer, min_similarity: float) -> list[View]:
+    """For each article among `passages` (best-ranked first), its sentence closest to the question's topic.
+
+    `scorer` is the checks' SupportScorer: cached sentence vectors, ranked by
+    similarity plus word overlap. Sentences that address an assistant, fragments
+    under 25 characters and sentences under `min_similarity` are never quoted.
+    """
+    from .checks import lexical_overlap, word_stems
+    from .prompts import is_injection
+
+    topic = topic_of(question)
+    qvec = scorer.encode([topic])[0]
+    stems = word_stems(topic)
+    best: dict[str, tuple[float, View]] = {}
+    for i, p in enumerate(passages, 1):
+        spans, vecs = scorer.sentences(p)
+        for (a, b), sim in zip(spans, vecs @ qvec):
+            text = p.text[a:b].strip()
+            if b - a < 25 or sim < min_similarity or is_injection(text):
+                continue
+            rank = float(sim) + scorer.LEXICAL_WEIGHT * lexical_overlap(stems, text)
+            if p.doc_id not in best or rank > best[p.doc_id][0]:
+                best[p.doc_id] = (rank, View(i, " ".join(text.split()), a, b, float(sim)))
+    order = list(dict.fromkeys(p.doc_id for p in passages))
+    views = [best[d][1] for d in order if d in best][:MAX_VIEWS]
+    return views if len(views) >= 2 else []
+
+
+def views_side_by_side(views: list[View], passages: list[Passage], language: str) -> str:
+    head = "Was die einzelnen Quellen dazu sagen:" if language == "de" else "What each source says (quoted in German):"
+    lines = [head]
+    for v in views:
+        lines.append(f"- {author_label(passages[v.passage - 1])}: „{v.sentence}“ [{v.passage}]")
+    return "\n".join(lines)
+
+
 def side_by_side(figs: list[Figure], passages: list[Passage], language: str) -> str:
     head = "Die Quellen nennen unterschiedliche Zahlen:" if language == "de" else "The sources give different figures:"
     lines = [head]
     for f in sorted(figs, key=lambda f: (passages[f.passage - 1].date, f.value)):
         p = passages[f.passage - 1]
-        src = source_label(p)
         num = f"{f.value:,.0f}".replace(",", "." if language == "de" else ",")
-        lines.append(f"- {num} ({src}): „{f.sentence}“ [{f.passage}]")
+        lines.append(f"- {num}, {author_label(p)}: „{f.sentence}“ [{f.passage}]")
     return "\n".join(lines)

@@ -17,7 +17,7 @@ import numpy as np
 from index.embedding import load_embed_model
 
 from .checks import SupportScorer, citation, verify
-from .conflicts import find_conflicts, side_by_side, source_label
+from .conflicts import asks_comparison, find_conflicts, side_by_side, source_label, source_views, views_side_by_side
 from .language import detect_language
 from .llm import ChatBackend, make_backend
 from .prompts import answer_messages, condense_messages, is_injection, leaks_prompt, localized
@@ -122,7 +122,8 @@ class Assistant:
             yield self._final(Answer(text=localized("abstain", language), abstained=True, grounded=False, checks=checks, raw_text=raw, **base), timings, t0)
             return
 
-        v = verify(raw_checked, given, language, self.scorer, s.min_claim_support, question=standalone)
+        v = verify(raw_checked, given, language, self.scorer, s.min_claim_support, question=standalone,
+                   cite_margin=s.citation_margin)
         checks += v.checks
         if v.kept and detect_language(v.text) != language:
             checks.append(Check("language_mismatch", f"answer not in {language}", v.text, "fallback"))
@@ -157,7 +158,7 @@ class Assistant:
         scored.sort(key=lambda x: -x[0])
         chosen, used = [], set()
         for sim, i, span in scored:
-            if sim < self.settings.min_dense_score or len(chosen) == 2:
+            if sim < self.settings.min_dense_score or len(chosen) == 2 or (chosen and sim < scored[0][0] - self.settings.fallback_quote_margin):
                 break
             text = " ".join(passages[i - 1].text[span[0] : span[1]].split())
             if text not in used:  # overlapping chunks hold the same sentence: quote it once
@@ -178,26 +179,46 @@ class Assistant:
         return Answer(text="\n".join(lines), citations=list(cits.values()), checks=checks, fallback=True, raw_text=raw, **base)
 
     def _with_conflicts(self, answer: Answer) -> Answer:
-        """Sources that disagree on the figure asked for are listed side by side."""
+        """Sources that disagree are listed side by side: the figures asked for when
+        they differ, or each article's own statement when the question asks how they differ."""
         if answer.abstained:
             return answer
-        figs = find_conflicts(answer.standalone_question or answer.question, answer.passages)
-        if not figs:
+        question = answer.standalone_question or answer.question
+        figs = find_conflicts(question, answer.passages)
+        if figs:
+            answer.text += "\n\n" + side_by_side(figs, answer.passages, answer.language)
+            self._cite(answer, [(f.passage, (f.start, f.end)) for f in figs])
+            answer.conflicts = [
+                {"value": f.value, "quantity": f.quantity, "passage": f.passage, "doc_id": answer.passages[f.passage - 1].doc_id,
+                 "source": source_label(answer.passages[f.passage - 1]), "sentence": f.sentence}
+                for f in figs
+            ]
+            answer.checks.append(Check("conflict", f"{len(figs)} different figures for {figs[0].quantity} across sources; listed side by side", action="kept"))
             return answer
-        answer.text += "\n\n" + side_by_side(figs, answer.passages, answer.language)
-        have = {c.n for c in answer.citations}
-        for f in figs:
-            if f.passage not in have:
-                answer.citations.append(citation(f.passage, answer.passages[f.passage - 1], (f.start, f.end)))
-                have.add(f.passage)
-        answer.citations.sort(key=lambda c: c.n)
+        if not asks_comparison(question):
+            return answer
+        views = source_views(question, answer.passages, self.scorer, self.settings.min_dense_score)
+        if not views:
+            return answer
+        answer.text += "\n\n" + views_side_by_side(views, answer.passages, answer.language)
+        self._cite(answer, [(v.passage, (v.start, v.end)) for v in views])
         answer.conflicts = [
-            {"value": f.value, "quantity": f.quantity, "passage": f.passage, "doc_id": answer.passages[f.passage - 1].doc_id,
-             "source": source_label(answer.passages[f.passage - 1]), "sentence": f.sentence}
-            for f in figs
+            {"value": None, "quantity": "view", "passage": v.passage, "doc_id": answer.passages[v.passage - 1].doc_id,
+             "source": source_label(answer.passages[v.passage - 1]), "sentence": v.sentence}
+            for v in views
         ]
-        answer.checks.append(Check("conflict", f"{len(figs)} different figures for {figs[0].quantity} across sources; listed side by side", action="kept"))
+        answer.checks.append(Check("views", f"the question compares sources: {len(views)} articles quoted side by side", action="kept"))
         return answer
+
+    @staticmethod
+    def _cite(answer: Answer, spans: list[tuple[int, tuple[int, int]]]) -> None:
+        """Add a citation for each (passage number, sentence span) the answer does not cite yet."""
+        have = {c.n for c in answer.citations}
+        for n, span in spans:
+            if n not in have:
+                answer.citations.append(citation(n, answer.passages[n - 1], span))
+                have.add(n)
+        answer.citations.sort(key=lambda c: c.n)
 
     def _final(self, answer: Answer, timings: dict[str, float], t0: float) -> StreamEvent:
         timings["total"] = time.perf_counter() - t0

@@ -72,6 +72,13 @@ class Settings:
     # 0.82-0.90 too, so this rejects only off-topic claims; numbers, quotes and names
     # are checked exactly instead.
     min_claim_support: float = 0.82
+    # A claim is cited to the passage that supports it best: one that another passage
+    # beats by more than this (similarity + 0.1 x word overlap) is replaced. Replaying
+    # the set's stored model outputs: citation precision 0.687 -> 0.737 at 0.03-0.05.
+    citation_margin: float = 0.03
+    # The extractive fallback quotes a second sentence only this close to the best
+    # one's similarity to the question (replayed: precision +0.008, no answer lost).
+    fallback_quote_margin: float = 0.03
 
     # limits on input
     max_question_chars: int = 2000

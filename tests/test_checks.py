@@ -117,3 +117,29 @@ def test_invented_english_name_is_removed():
 
     assert unsupported_names_en("The troops are led by Colonel Ri Song Chol.", TEXT) == ["Colonel Ri Song Chol"]
     assert unsupported_names_en("North Korean troops, the South Korean NIS said.", TEXT) == []
+
+
+def _two(a: str, b: str):
+    return [Passage("003", a, 0, len(a), 1.0, "a1", kind="report"), Passage("004", b, 0, len(b), 0.9, "b1", kind="report")]
+
+
+def test_claim_is_cited_to_the_passage_that_supports_it_best():
+    # [2] passes the threshold, but [1] holds the very sentence: the citation moves there
+    ps = _two("Kiew spricht von einer neuen Kriegspartei.", "Kiew spricht von einer Kriegspartei, sagt Nordkorea.")
+    v = verify("Kiew spricht von einer neuen Kriegspartei [2].", ps, "de", SupportScorer(encode), 0.5)
+    assert v.text.endswith("[1].") and [c.n for c in v.citations] == [1]
+    assert any(c.kind == "reattributed" and "better" in c.detail for c in v.checks)
+    # of two cited passages, the clearly weaker one is dropped
+    v = verify("Kiew spricht von einer neuen Kriegspartei [1][2].", ps, "de", SupportScorer(encode), 0.5)
+    assert [c.n for c in v.citations] == [1] and any(c.kind == "marker_unsupported" for c in v.checks)
+    # a margin of 1 keeps the model's citation when it passes
+    v = verify("Kiew spricht von einer neuen Kriegspartei [2].", ps, "de", SupportScorer(encode), 0.5, cite_margin=1.0)
+    assert [c.n for c in v.citations] == [2]
+
+
+def test_word_overlap_picks_the_quote_when_similarities_tie():
+    from rag.checks import lexical_overlap, word_stems
+
+    stems = word_stems("Die Soldaten erhalten russische Uniformen")
+    assert lexical_overlap(stems, "Sie sollen russische Uniformen erhalten.") > lexical_overlap(stems, "Fotos zeigen Soldaten.")
+    assert lexical_overlap(set(), "irgendwas") == 0.0

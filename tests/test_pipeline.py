@@ -133,3 +133,30 @@ def test_generation_time_limit_stops_and_says_so(make_assistant):
     a = make_assistant(llm, generation_timeout_s=0.5).ask(Q_DE)
     assert any(c.kind == "truncated" for c in a.checks)
     assert "gekürzt" in a.text or a.fallback
+
+
+def test_a_question_comparing_sources_lists_each_articles_statement(make_assistant, articles):
+    a = make_assistant().ask("War der BRICS-Gipfel in Kasan ein Erfolg für Russland? Wie bewerten die Autoren das unterschiedlich?")
+    assert any(c.kind == "views" for c in a.checks)
+    assert "Was die einzelnen Quellen dazu sagen:" in a.text
+    assert len({v["doc_id"] for v in a.conflicts}) >= 2
+    cited = {c.n: c for c in a.citations}
+    for view in a.conflicts:
+        c = cited[view["passage"]]
+        assert f"„{view['sentence']}“ [{view['passage']}]" in a.text
+        assert articles[c.doc_id].text[c.start : c.end] == c.quote
+        assert " ".join(c.quote.split()) == view["sentence"]
+
+
+def test_a_count_asked_of_one_named_source_gets_no_conflict_list(make_assistant):
+    assert make_assistant().ask(Q_DE).conflicts == []
+
+
+def test_fallback_quotes_a_second_sentence_only_when_close_to_the_best(make_assistant):
+    def fallback(margin):
+        a = make_assistant(FakeLLM(["Pjöngjang will 45.000 Soldaten schicken [1]."]), fallback_quote_margin=margin).ask(Q_DE)
+        assert a.fallback
+        return [line for line in a.text.splitlines() if line.startswith("„")]
+
+    assert len(fallback(0.0)) == 1
+    assert len(fallback(1.0)) == 2

@@ -37,6 +37,7 @@ CHECK_LABELS = {
     "fallback": "Replaced by quoted passages",
     "truncated": "Answer cut off",
     "conflict": "Sources disagree",
+    "views": "Sources compared",
 }
 CHANGING_ACTIONS = {"removed", "reattributed", "fallback"}
 NOTED_KINDS = {"attributed", "truncated"}
