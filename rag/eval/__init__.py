@@ -6,6 +6,7 @@
 - baseline:   plain llama-index CitationQueryEngine over the same index and models
 - report:     the report folder (JSONL, summary.json, summary.md), `--compare`
 - rescore:    `--rescore DIR`: a finished folder's metrics recomputed from its stored answers
+- replay:     `--replay DIR`: a finished folder's model outputs through the current pipeline
 - plots:      PNG plots (scores by type, latency)
 - germanquad: the external retrieval benchmark
 - cli:        the `rag eval` options

@@ -4,6 +4,7 @@
     rag eval --retrieval-only           retrieval metrics on every question, no LLM
     rag eval --compare A B              metric differences between two report folders
     rag eval --rescore DIR              recompute the metrics of a finished report folder (no LLM)
+    rag eval --replay DIR [--out D]     DIR's stored model outputs through the current pipeline (no LLM)
     rag eval --germanquad [--limit N]   the GermanQuAD retrieval benchmark
 """
 from __future__ import annotations
@@ -33,6 +34,9 @@ def add_arguments(sp: argparse.ArgumentParser) -> None:
     sp.add_argument("--compare", nargs=2, metavar=("A", "B"), help="print metric differences between two report folders")
     sp.add_argument("--rescore", metavar="DIR",
                     help="recompute the metrics of a finished report folder from its stored answers with the current code (no LLM)")
+    sp.add_argument("--replay", metavar="DIR",
+                    help="run the current pipeline (retrieval, checks, fallback, conflicts) on the model outputs stored in a "
+                         "finished report folder instead of generating; writes a new report (no LLM, about a minute)")
     sp.add_argument("--germanquad", action="store_true", help="run the GermanQuAD retrieval benchmark instead")
     sp.add_argument("--germanquad-dir", dest="germanquad_dir", help="benchmark folder (default ../shared/benchmarks/germanquad)")
     sp.add_argument("--candidates", type=int, default=None, help="GermanQuAD: candidates per retriever before fusion (default 50)")
@@ -110,15 +114,27 @@ def run_question_set(args, settings: Settings) -> int:
                 print(f"  {t:15s} n={g['counts']['recall_at_k']:3d}  recall@{k} {g['recall_at_k']:.3f}  MRR {g['mrr']:.3f}")
         return 0
 
-    assistant = get_assistant(settings)
-    systems = {"assistant": (lambda q: assistant.ask(q["question"], history=q["history"] or None), assistant.retriever.retrieve)}
+    replay = None
+    if getattr(args, "replay", None):
+        from rag.pipeline import Assistant
+
+        from .replay import Replay
+
+        replay = Replay(args.replay)
+        questions = [q for q in questions if q["id"] in replay.records]
+        assistant = Assistant(settings, llm=replay.llm)
+        systems = {"assistant": (lambda q: replay.ask(assistant, q), assistant.retriever.retrieve)}
+    else:
+        assistant = get_assistant(settings)
+        systems = {"assistant": (lambda q: assistant.ask(q["question"], history=q["history"] or None), assistant.retriever.retrieve)}
+    llm_fingerprint = replay.fingerprint if replay else assistant.llm.fingerprint
     baseline = None
-    if not args.no_baseline:
+    if not args.no_baseline and not replay:
         baseline = Baseline(settings, assistant.embed_model, assistant.llm)
         systems["baseline"] = (lambda q: baseline.ask(q["question"], q["history"]), baseline.retrieve)
 
     out = _out_dir(args)
-    print(f"Evaluating {len(questions)} question(s) with {assistant.llm.fingerprint}"
+    print(f"Evaluating {len(questions)} question(s) with {llm_fingerprint}"
           f"{' and the baseline' if baseline else ''}; report in {out}", file=sys.stderr)
     with open(out / "questions.jsonl", "w", encoding="utf-8") as f:
         def write(rec: dict) -> None:
@@ -134,7 +150,7 @@ def run_question_set(args, settings: Settings) -> int:
         "selection": {"question_set": str(qpath), "types": args.eval_types, "ids": args.eval_ids,
                       "limit": args.eval_limit, "n_questions": len(questions)},
         "config": settings_dict(settings),
-        "fingerprints": fingerprints(settings, assistant.llm.fingerprint, baseline.fingerprint if baseline else None, qpath),
+        "fingerprints": fingerprints(settings, llm_fingerprint, baseline.fingerprint if baseline else None, qpath),
         "metrics": metrics,
         "definitions": DEFINITIONS,
     }
