@@ -98,7 +98,7 @@ class Assistant:
 
         yield StreamEvent("status", "writing the answer")
         given = passages[: s.generate_k]
-        messages = answer_messages(standalone, given, language)
+        messages = answer_messages(standalone, given, language, best_last=s.passages_best_last)
         pieces: list[str] = []
         t_g = time.perf_counter()
         for piece in self.llm.stream(messages, s.max_answer_tokens, s.temperature, s.generation_timeout_s):

@@ -49,20 +49,21 @@ def _data(text: str) -> str:
     return _mask_injections(text).replace("<", "‹").replace(">", "›")
 
 
-def format_passages(passages: list[Passage]) -> str:
-    """Numbered passages, best-ranked last: the small model leans on what it read last."""
+def format_passages(passages: list[Passage], best_last: bool = True) -> str:
+    """Numbered passages, by default best-ranked last: the small model leans on what it read last."""
     blocks = []
-    for i, p in reversed(list(enumerate(passages, 1))):
+    numbered = list(enumerate(passages, 1))
+    for i, p in reversed(numbered) if best_last else numbered:
         source = ", ".join(x for x in (p.outlet, p.kind, p.date) if x and x != "unknown")
         blocks.append(f'<passage id="{i}" source="{_data(source)}">\n{_data(p.text.strip())}\n</passage>')
     return "\n".join(blocks)
 
 
-def answer_messages(question: str, passages: list[Passage], language: str, extra_instruction: str = "") -> list[dict[str, str]]:
+def answer_messages(question: str, passages: list[Passage], language: str, extra_instruction: str = "", best_last: bool = True) -> list[dict[str, str]]:
     instruction = localized("instruction", language)
     if extra_instruction:
         instruction += " " + extra_instruction
-    user = template("answer").format(passages=format_passages(passages), question=_data(question), instruction=instruction)
+    user = template("answer").format(passages=format_passages(passages, best_last), question=_data(question), instruction=instruction)
     return [{"role": "system", "content": template("system")}, {"role": "user", "content": user}]
 
 
