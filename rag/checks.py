@@ -30,6 +30,8 @@ META_CITE = re.compile(
     r"^(this|that|these|dies\w*|das|diese\w*|siehe|see|quelle|source)\b.{0,60}?\b(stated|mentioned|found|passage\w*|auszug\w*|quelle\w*|stammt|steht|source\w*|text)\b",
     re.I,
 )
+# "Quelle: [2]" on its own: a label for markers, not a claim
+SOURCE_LABEL = re.compile(r"\s*(quellen?|sources?|auszug|auszüge|passages?)\s*[:.]?\s*\.?\s*", re.I)
 QUOTED = re.compile(r"[„\"“«»‚']([^„\"“”«»‚‘']{12,})[“”\"«»‘']")
 
 MAX_CLAIMS = 4  # a small model that copies passages would otherwise return them all
@@ -77,7 +79,7 @@ def split_claims(text: str, language: str) -> list[Claim]:
             raw = raw[lead.end() :]
         markers = parse_markers(raw)
         bare = strip_markers(raw)
-        if not re.search(r"\w", bare) or (markers and len(bare) < 100 and META_CITE.search(bare)):
+        if not re.search(r"\w", bare) or SOURCE_LABEL.fullmatch(bare) or (markers and len(bare) < 100 and META_CITE.search(bare)):
             # markers alone, or "this is stated in [2]": they belong to the sentence before
             if claims:
                 claims[-1].markers += markers
@@ -311,6 +313,37 @@ def verify(answer: str, passages: list[Passage], language: str, scorer: SupportS
         out_sentences.append(f"{body} {''.join(f'[{i}]' for i in keep)}{end}")
     citations = [citation(i, passages[i - 1], cites[i][1]) for i in sorted(cites)]
     return Verified(" ".join(out_sentences), citations, checks, len(out_sentences), len(claims), supports)
+
+
+# The question asks for a figure: an answer without one does not answer it.
+ASKS_FIGURE = re.compile(
+    r"\b(wie ?viel(?:e|en)?|wie hoch|wie groß|welchen anteil|welche summe|how many|how much|what share|what percentage)\b", re.I
+)
+
+
+def lacks_asked_figure(question: str, answer_text: str, language: str) -> bool:
+    """True when `question` asks how many/how much and `answer_text` states no number."""
+    from .numbers import numbers_in
+
+    return bool(ASKS_FIGURE.search(question)) and not numbers_in(strip_markers(answer_text), language)
+
+
+_HOW_MANY = re.compile(r"\b(?:wie ?viel(?:e|en)?|how many)\s+((?:[\w-]+\s+){0,2}[\w-]+)", re.I)
+_COUNT = re.compile(r"\d[\d.,\u00a0]*((?:\s+[\w-]+){1,4})")
+
+
+def counts_asked(question: str, sentence: str, language: str = "de") -> bool | None:
+    """Does `sentence` hold a number of what the question counts? ("Wie viele Drohnen …?":
+    a number followed within four words by "Drohnen"). None when the question is no
+    German "wie viele X" question (an English question's nouns are not the German
+    articles' words, so its counted thing cannot be matched this way)."""
+    m = _HOW_MANY.search(question)
+    if not m or language != "de":
+        return None
+    asked = word_stems(m.group(1))
+    if not asked:
+        return None
+    return any(asked & word_stems(c.group(1)) for c in _COUNT.finditer(sentence))
 
 
 def citation(n: int, p: Passage, span: tuple[int, int]) -> Citation:

@@ -76,12 +76,23 @@ def figures(passages: list[Passage]) -> list[Figure]:
     return out
 
 
+def asked_quantities(question: str) -> set[str]:
+    """What the question counts: a quantity named within four words after "wie viele",
+    "how many", "Zahl der" … ("How many observers … North Korean troops" counts observers)."""
+    out = set()
+    for m in ASKS_QUANTITY.finditer(question):
+        for w in re.findall(r"[\w-]+", question[m.end() :])[:4]:
+            if q := _quantity(w):
+                out.add(q)
+    return out
+
+
 def find_conflicts(question: str, passages: list[Passage]) -> list[Figure]:
     """Figures for the quantity the question asks about, when the passages disagree
     (and the question does not ask for one named source's figure only)."""
     if not ASKS_QUANTITY.search(question) or (NAMES_SOURCE.search(question) and not asks_comparison(question)):
         return []
-    asked = {q for w in re.findall(r"\w+", question) if (q := _quantity(w))}
+    asked = asked_quantities(question)
     figs = [f for f in figures(passages) if f.quantity in asked]
     if len({f.value for f in figs}) < 2:
         return []

@@ -143,3 +143,21 @@ def test_word_overlap_picks_the_quote_when_similarities_tie():
     stems = word_stems("Die Soldaten erhalten russische Uniformen")
     assert lexical_overlap(stems, "Sie sollen russische Uniformen erhalten.") > lexical_overlap(stems, "Fotos zeigen Soldaten.")
     assert lexical_overlap(set(), "irgendwas") == 0.0
+
+
+def test_a_bare_source_label_is_no_claim():
+    claims = split_claims("Kiew spricht von einer neuen Kriegspartei. Quelle: [1].", "de")
+    assert [(c.text, c.markers) for c in claims] == [("Kiew spricht von einer neuen Kriegspartei.", [1])]
+
+
+def test_how_many_questions_need_a_number_of_what_they_count():
+    from rag.checks import counts_asked, lacks_asked_figure
+
+    assert lacks_asked_figure("Wie viele Drohnen lieferte Iran?", "Iran lieferte Drohnen [1].", "de")
+    assert not lacks_asked_figure("Wie viele Drohnen lieferte Iran?", "Iran lieferte 300 Drohnen [1].", "de")
+    assert lacks_asked_figure("Mit wie vielen Stimmen wurde es ratifiziert?", "Es wurde ratifiziert.", "de")
+    assert not lacks_asked_figure("Wer ist Nico Lange?", "Ein Experte.", "de")
+    assert counts_asked("Wie viele Drohnen lieferte Iran?", "Bis zu 12.000 Soldaten sollen kommen.") is False
+    assert counts_asked("Wie viele Drohnen schickte Iran?", "Iran schickte 300 iranische Drohnen.") is True
+    assert counts_asked("How many drones did Iran send?", "Bis zu 12.000 Soldaten.", "en") is None
+    assert counts_asked("Wer ist Nico Lange?", "12.000 Soldaten") is None

@@ -160,3 +160,30 @@ def test_fallback_quotes_a_second_sentence_only_when_close_to_the_best(make_assi
 
     assert len(fallback(0.0)) == 1
     assert len(fallback(1.0)) == 2
+
+
+Q_DRONES = "Wie viele Drohnen hat der Iran bisher an Russland geliefert?"  # the articles give no such figure
+
+
+def test_a_how_many_answer_without_a_number_is_refused(make_assistant):
+    def answer(messages):  # a verbatim, number-free sentence: it survives every check but answers nothing
+        import re
+
+        prompt = messages[-1]["content"]
+        for m in re.finditer(r'<passage id="(\d+)"[^>]*>\n(.*?)\n</passage>', prompt, re.S):
+            for sent in re.split(r"(?<=[.!?])\s+", m.group(2)):
+                if len(sent) > 60 and not re.search(r"\d", sent) and "[…]" not in sent:
+                    return f"{sent} [{m.group(1)}]"
+        raise AssertionError("no number-free sentence in the prompt")
+
+    a = make_assistant(FakeLLM(answer)).ask(Q_DRONES)
+    assert a.abstained and not a.citations and a.text == "In den Artikeln finde ich dazu keine belegte Zahl."
+    assert any(c.kind == "abstained" and "figure" in c.detail for c in a.checks)
+
+
+def test_a_how_many_fallback_that_counts_something_else_is_refused(make_assistant):
+    a = make_assistant(FakeLLM(["Der Iran lieferte 45.000 Drohnen [1]."])).ask(Q_DRONES)
+    assert a.abstained and "45.000" not in a.text and a.text == "In den Artikeln finde ich dazu keine belegte Zahl."
+    # the same invented figure for a count the articles do give: quoted passages, not a refusal
+    b = make_assistant(FakeLLM(["Pjöngjang will 45.000 Soldaten schicken [1]."])).ask("Wie viele Soldaten will Pjöngjang schicken?")
+    assert b.fallback and not b.abstained and "12.000" in b.text
