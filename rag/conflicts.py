@@ -30,7 +30,7 @@ QUANTITIES = {
 _FIGURE = re.compile(r"(\d{1,3}(?:[.,\u00a0 ]\d{3})+|\d+)((?:\s+[\w-]+){1,3})", re.U)
 # the question asks how the sources differ or whether they contradict each other
 ASKS_COMPARISON = re.compile(
-    r"(unterschiedlich|unterscheid|widersprech|widerspr[üu]ch|gehen auseinander|einig|verschieden|vergleich|"
+    r"(unterschiedlich|unterscheid|widersprech|widerspr[üu]ch|gehen auseinander|\buneinig|\beinig\b|verschieden|vergleich|"
     r"differ|disagree|contradict|compare|different (views|sources|articles))",
     re.I,
 )

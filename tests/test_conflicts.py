@@ -61,3 +61,8 @@ def test_views_quote_each_article_once_under_its_author():
 def test_author_label_avoids_repeating_the_outlet():
     assert author_label(_p("a", "x", author="DW (Mitarbeit: R. B.)", outlet="DW (Deutsche Welle)", kind="report")) == "DW (Deutsche Welle), report"
     assert author_label(_p("a", "x", author="unknown", outlet="Achgut", kind="analysis")) == "Achgut, analysis"
+
+
+def test_some_is_not_a_comparison():
+    assert not asks_comparison("Welche Ziele nennen einige Autoren?")
+    assert asks_comparison("Sind sich die Autoren einig?")
