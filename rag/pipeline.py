@@ -16,7 +16,7 @@ import numpy as np
 
 from index.embedding import load_embed_model
 
-from .checks import SupportScorer, citation, counts_asked, lacks_asked_figure, verify
+from .checks import SupportScorer, citation, counts_asked, lacks_asked_figure, lexical_overlap, verify, word_stems
 from .conflicts import asks_comparison, find_conflicts, side_by_side, source_label, source_views, views_side_by_side
 from .language import detect_language
 from .llm import ChatBackend, make_backend
@@ -153,18 +153,22 @@ class Assistant:
     def _fallback(self, query: str, passages: list[Passage], language: str, checks: list[Check], raw: str, base: dict) -> Answer:
         """Quote the sentences that best match the question, each with its citation."""
         qv = self.encode([query])[0]
-        scored = []
+        stems = word_stems(query)
+        scored = []  # (rank: similarity + word overlap, like the checks' quotes; similarity; passage; span)
         for i, p in enumerate(passages[:3], 1):
             spans, vecs = self.scorer.sentences(p)
             sims = vecs @ qv
             for (a, b), sim in zip(spans, sims):
                 if b - a >= 25 and not is_injection(p.text[a:b]):
-                    scored.append((float(sim), i, (a, b)))
+                    rank = float(sim) + self.scorer.LEXICAL_WEIGHT * lexical_overlap(stems, p.text[a:b])
+                    scored.append((rank, float(sim), i, (a, b)))
         scored.sort(key=lambda x: -x[0])
         chosen, used = [], set()
-        for sim, i, span in scored:
-            if sim < self.settings.min_dense_score or len(chosen) == 2 or (chosen and sim < scored[0][0] - self.settings.fallback_quote_margin):
+        for rank, sim, i, span in scored:
+            if len(chosen) == 2 or (chosen and rank < scored[0][0] - self.settings.fallback_quote_margin):
                 break
+            if sim < self.settings.min_dense_score:
+                continue
             text = " ".join(passages[i - 1].text[span[0] : span[1]].split())
             if text not in used:  # overlapping chunks hold the same sentence: quote it once
                 chosen.append((i, span))
