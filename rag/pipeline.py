@@ -85,7 +85,9 @@ class Assistant:
             timings["condense"] = time.perf_counter() - t0
         yield StreamEvent("status", "searching the articles")
         t_r = time.perf_counter()
-        passages = self.retriever.retrieve(standalone, top_k or s.top_k)
+        k = top_k or s.top_k
+        ranked = self.retriever.retrieve(standalone, max(k, s.conflict_depth))
+        passages, deeper = ranked[:k], ranked[k:]
         timings["retrieval"] = time.perf_counter() - t_r
         base = dict(question=question, passages=passages, language=language, standalone_question=standalone)
 
@@ -129,10 +131,10 @@ class Assistant:
             checks.append(Check("language_mismatch", f"answer not in {language}", v.text, "fallback"))
             v.kept = 0
         if v.kept == 0:
-            yield self._final(self._with_conflicts(self._fallback(standalone, given, language, checks, raw, base)), timings, t0)
+            yield self._final(self._with_conflicts(self._fallback(standalone, given, language, checks, raw, base), deeper), timings, t0)
             return
         text = v.text + ("\n" + localized("truncated", language) if truncated else "")
-        answer = self._with_conflicts(Answer(text=text, citations=v.citations, checks=checks, raw_text=raw, **base))
+        answer = self._with_conflicts(Answer(text=text, citations=v.citations, checks=checks, raw_text=raw, **base), deeper)
         if not answer.conflicts and lacks_asked_figure(standalone, v.text, language):
             # measured on the set: 3 of 13 near misses refused this way, no correct answer lost
             checks.append(Check("abstained", "the question asks for a figure; no claim that survived the checks states one", v.text, "abstained"))
@@ -191,14 +193,24 @@ class Assistant:
         checks.append(Check("fallback", "the generated answer failed the checks; quoted passages shown instead", raw, "fallback"))
         return Answer(text="\n".join(lines), citations=list(cits.values()), checks=checks, fallback=True, raw_text=raw, **base)
 
-    def _with_conflicts(self, answer: Answer) -> Answer:
+    def _with_conflicts(self, answer: Answer, deeper: list[Passage] = ()) -> Answer:
         """Sources that disagree are listed side by side: the figures asked for when
-        they differ, or each article's own statement when the question asks how they differ."""
+        they differ, or each article's own statement when the question asks how they differ.
+        Figures are also looked for in `deeper` (the passages ranked after the answer's own):
+        a figure that disagrees is rarely in the top few; those used join answer.passages."""
         if answer.abstained:
             return answer
         question = answer.standalone_question or answer.question
-        figs = find_conflicts(question, answer.passages)
+        figs = find_conflicts(question, answer.passages + list(deeper))
         if figs:
+            k = len(answer.passages)
+            renumber = {}
+            for f in sorted(figs, key=lambda f: f.passage):
+                if f.passage > k and f.passage not in renumber:
+                    answer.passages.append(deeper[f.passage - k - 1])
+                    renumber[f.passage] = len(answer.passages)
+            for f in figs:
+                f.passage = renumber.get(f.passage, f.passage)
             answer.text += "\n\n" + side_by_side(figs, answer.passages, answer.language)
             self._cite(answer, [(f.passage, (f.start, f.end)) for f in figs])
             answer.conflicts = [

@@ -43,6 +43,7 @@ class Settings:
     # retrieval: weighted score fusion of dense and BM25 (measured best here, dense-heavy)
     top_k: int = 5
     generate_k: int = 3  # of those, how many the LLM reads (prompt length is the main cost)
+    conflict_depth: int = 10  # conflicting figures are looked for this deep in the ranking
     passages_best_last: bool = True  # prompt order; the numbers stay by rank ([1] = best)
     candidates: int = 20  # per retriever, before fusion
     dense_weight: float = 0.8

@@ -187,3 +187,18 @@ def test_a_how_many_fallback_that_counts_something_else_is_refused(make_assistan
     # the same invented figure for a count the articles do give: quoted passages, not a refusal
     b = make_assistant(FakeLLM(["Pjöngjang will 45.000 Soldaten schicken [1]."])).ask("Wie viele Soldaten will Pjöngjang schicken?")
     assert b.fallback and not b.abstained and "12.000" in b.text
+
+
+def test_conflicting_figures_are_looked_for_below_the_top_passages(make_assistant, articles):
+    q = "Wie viele Soldaten will oder könnte Nordkorea insgesamt nach Russland schicken?"
+    shallow = make_assistant(conflict_depth=5).ask(q)
+    deep = make_assistant(conflict_depth=10).ask(q)
+    assert len(shallow.passages) == 5
+    assert {c["value"] for c in deep.conflicts} > {c["value"] for c in shallow.conflicts}
+    assert len(deep.passages) > 5  # the passages that supplied a figure joined the answer's, numbered after them
+    cited = {c.n: c for c in deep.citations}
+    for conflict in deep.conflicts:
+        p = deep.passages[conflict["passage"] - 1]
+        assert p.doc_id == conflict["doc_id"] and conflict["sentence"] in p.text
+        c = cited[conflict["passage"]]
+        assert f"[{c.n}]" in deep.text and articles[c.doc_id].text[c.start : c.end] == c.quote
