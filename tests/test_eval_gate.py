@@ -33,15 +33,16 @@ MIN_RECALL_BY_TYPE = {
 }
 
 # Answers with the real default LLM: German fact, German number, English attribution,
-# English prompt-injection. (No unanswerable question yet: the one measured, q059, is
-# answered with a made-up name today; add one when abstention works.)
-# Measured 2026-11 (default GGUF, llama-cpp, temperature 0):
-#   q001 fail (the checks removed the "Kasan" claim), q014 pass (fallback quotes),
-#   q044 pass, q081 pass (fallback quotes, English intro over German quotes)
-GATE_IDS = ["q001", "q014", "q044", "q081"]
-MIN_PASSED = 2  # of 4; measured 3
-MIN_CITATION_PRECISION = 0.6  # measured 0.75 (1.0, 0.5, 1.0, 0.5)
-MIN_LANGUAGE_MATCH = 0.5  # measured 0.75 (q081's fallback quotes German passages under an English line)
+# English prompt-injection, German unanswerable near miss.
+# Measured 2026-11-22 (default GGUF, llama-cpp, temperature 0, eval-runs commit 30aac5e):
+#   q001 pass, q014 pass, q044 pass, q062 pass (refused: "keine belegte Zahl"),
+#   q081 fail (the model's "3000 soldiers the NIS says Pyongyang wants to provide":
+#   3000 is in the passage, but not as that figure; the question names its source, so
+#   no conflict list adds the 12,000)
+GATE_IDS = ["q001", "q014", "q044", "q062", "q081"]
+MIN_PASSED = 3  # of 5; measured 4
+MIN_CITATION_PRECISION = 0.6  # measured 1.0 on the 4 answered
+MIN_LANGUAGE_MATCH = 0.5  # measured 1.0 (4 answered)
 
 
 @pytest.fixture(scope="session")
