@@ -62,7 +62,7 @@ class Answer:
     question: str
     text: str
     citations: list[Citation] = field(default_factory=list)
-    passages: list[Passage] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)  # top-k by rank, then any deeper one a conflict list cites
     abstained: bool = False
     language: str = "de"
     timings: dict[str, float] = field(default_factory=dict)
