@@ -31,7 +31,7 @@ META_CITE = re.compile(
     re.I,
 )
 # "Quelle: [2]" on its own: a label for markers, not a claim
-SOURCE_LABEL = re.compile(r"\s*(quellen?|sources?|auszug|auszüge|passages?)\s*[:.]?\s*\.?\s*", re.I)
+SOURCE_LABEL = re.compile(r"\s*(quellen?|sources?|auszug|auszüge|passages?)(?:[\s:.,;&]|\bund\b|\band\b)*", re.I)
 QUOTED = re.compile(r"[„\"“«»‚']([^„\"“”«»‚‘']{12,})[“”\"«»‘']")
 
 MAX_CLAIMS = 4  # a small model that copies passages would otherwise return them all
@@ -235,7 +235,7 @@ def verify(answer: str, passages: list[Passage], language: str, scorer: SupportS
     vecs = scorer.encode([c.text for c in claims])
     all_text = " ".join(p.text for p in passages) + " " + question
     out_sentences: list[str] = []
-    cites: dict[int, tuple[float, tuple[int, int]]] = {}
+    cites: dict[int, tuple[float, tuple[int, int], float]] = {}  # passage -> (similarity, quote span, rank)
     supports: list[float] = []
     kept_vecs: list[np.ndarray] = []
     attributed: set[str] = set()  # name each opinion/analysis source once, at its first claim
@@ -317,7 +317,7 @@ def verify(answer: str, passages: list[Passage], language: str, scorer: SupportS
 
 # The question asks for a figure: an answer without one does not answer it.
 ASKS_FIGURE = re.compile(
-    r"\b(wie ?viel(?:e|en)?|wie hoch|wie groß|welchen anteil|welche summe|how many|how much|what share|what percentage)\b", re.I
+    r"\b(wie ?viel(?:e|en)?|wie hoch|welchen anteil|welche summe|how many|what share|what percentage)\b", re.I
 )
 
 
@@ -329,12 +329,13 @@ def lacks_asked_figure(question: str, answer_text: str, language: str) -> bool:
 
 
 _HOW_MANY = re.compile(r"\b(?:wie ?viel(?:e|en)?|how many)\s+((?:[\w-]+\s+){0,2}[\w-]+)", re.I)
-_COUNT = re.compile(r"\d[\d.,\u00a0]*((?:\s+[\w-]+){1,4})")
+# a count: digits not ending in "." (so "3. Oktober", a date, is none) and the words after
+_COUNT = re.compile(r"\d[\d.,\u00a0]*(?<![.,])((?:\s+[\w-]+){1,4})")
 
 
 def counts_asked(question: str, sentence: str, language: str = "de") -> bool | None:
-    """Does `sentence` hold a number of what the question counts? ("Wie viele Drohnen …?":
-    a number followed within four words by "Drohnen"). None when the question is no
+    """Does `sentence` hold a number of what the question counts? ("Wie viele Drohnen hat …?":
+    a number followed within four words by one of the words after "wie viele"). None when the question is no
     German "wie viele X" question (an English question's nouns are not the German
     articles' words, so its counted thing cannot be matched this way)."""
     m = _HOW_MANY.search(question)

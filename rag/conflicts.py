@@ -26,17 +26,21 @@ from .types import Passage
 QUANTITIES = {
     "soldiers": ("soldat", "truppe", "mann ", "kämpfer", "soldier", "troop", "militär", "men ", "nordkoreaner"),
 }
+# words that say a number counts something else than the noun after them
+UNITS = {"millionen", "million", "mio", "milliarden", "milliarde", "mrd", "billion", "dollar", "euro", "rubel", "prozent",
+         "percent", "kilometer", "km", "tonnen", "tons", "jahre", "jahren", "monate", "monaten", "tage", "tagen", "years", "months", "days"}
 # a number and the (up to) three words after it: "30.000 nordkoreanische Soldaten"
 _FIGURE = re.compile(r"(\d{1,3}(?:[.,\u00a0 ]\d{3})+|\d+)((?:\s+[\w-]+){1,3})", re.U)
 # the question asks how the sources differ or whether they contradict each other
 ASKS_COMPARISON = re.compile(
-    r"(unterschiedlich|unterscheid|widersprech|widerspr[üu]ch|gehen auseinander|\buneinig|\beinig\b|verschieden|vergleich|"
-    r"differ|disagree|contradict|compare|different (views|sources|articles))",
+    r"(\bunterschiedlich\b|wie unterschiedlich|unterscheid\w* sich|sich \w+ \w+ unterscheid|widersprech|widerspr[üu]ch|"
+    r"gehen auseinander|\buneinig|\beinig\b|verschiedenen? (quellen|artikel|autoren|berichte|angaben)|"
+    r"\bdiffer\b|disagree|contradict|\bcompare\b|different (views|sources|articles|numbers|figures|accounts))",
     re.I,
 )
 # the question names whose figure it wants ("laut NIS", "according to Ukraine"): that
 # source's figure is the answer, other sources' figures are not listed unless asked
-NAMES_SOURCE = re.compile(r"\b(laut|zufolge|nach angaben|according to|say|says|said)\b", re.I)
+NAMES_SOURCE = re.compile(r"\b(laut|zufolge|nach angaben|according to)\b", re.I)
 MAX_VIEWS = 4
 ASKS_QUANTITY = re.compile(r"\b(wie ?viele|anzahl|zahl|how many|number of|figures?|zahlen|angaben)\b", re.I)
 
@@ -65,7 +69,12 @@ def figures(passages: list[Passage]) -> list[Figure]:
         for span in split_sentences(p.text):
             sent = p.text[span.start : span.end]
             for m in _FIGURE.finditer(sent):
-                q = next((q for w in m.group(2).split() if (q := _quantity(w))), None)
+                q = None
+                for w in m.group(2).split():
+                    if w.lower().rstrip(".,") in UNITS:
+                        break  # "500 Millionen Dollar Militärhilfe" counts dollars, not soldiers
+                    if q := _quantity(w):
+                        break
                 if not q:
                     continue
                 vals = [v for v in numbers_in(m.group(1), "de") if v >= 100]  # counts, not dates or ranks
@@ -77,11 +86,11 @@ def figures(passages: list[Passage]) -> list[Figure]:
 
 
 def asked_quantities(question: str) -> set[str]:
-    """What the question counts: a quantity named within four words after "wie viele",
+    """What the question counts: a quantity named within six words after "wie viele",
     "how many", "Zahl der" … ("How many observers … North Korean troops" counts observers)."""
     out = set()
     for m in ASKS_QUANTITY.finditer(question):
-        for w in re.findall(r"[\w-]+", question[m.end() :])[:4]:
+        for w in re.findall(r"[\w-]+", question[m.end() :])[:6]:
             if q := _quantity(w):
                 out.add(q)
     return out

@@ -131,7 +131,16 @@ class Assistant:
             checks.append(Check("language_mismatch", f"answer not in {language}", v.text, "fallback"))
             v.kept = 0
         if v.kept == 0:
-            yield self._final(self._with_conflicts(self._fallback(standalone, given, language, checks, raw, base), deeper), timings, t0)
+            answer = self._fallback(standalone, given, language, checks, raw, base)
+            if counts_asked(standalone, " ".join(c.quote for c in answer.citations), language) is False:
+                # "how many drones?" and the quoted sentences count something else. Decided before
+                # the conflict list on purpose: measured, a list would answer "how many Ukrainian
+                # soldiers died?" with North Korean troop counts (q066) instead of refusing
+                checks[:] = [c for c in checks if c.kind != "fallback"]
+                checks.append(Check("abstained", "the question asks how many; no quoted sentence counts what it asks about", raw, "abstained"))
+                answer = Answer(text=localized("no_figure", language), abstained=True, grounded=False, checks=checks, raw_text=raw, **base)
+            answer = self._with_conflicts(answer, deeper)
+            yield self._final(answer, timings, t0)
             return
         text = v.text + ("\n" + localized("truncated", language) if truncated else "")
         answer = self._with_conflicts(Answer(text=text, citations=v.citations, checks=checks, raw_text=raw, **base), deeper)
@@ -166,22 +175,20 @@ class Assistant:
                     scored.append((rank, float(sim), i, (a, b)))
         scored.sort(key=lambda x: -x[0])
         chosen, used = [], set()
+        first = None  # the first quote's rank: a second one must come close to it
         for rank, sim, i, span in scored:
-            if len(chosen) == 2 or (chosen and rank < scored[0][0] - self.settings.fallback_quote_margin):
+            if len(chosen) == 2 or (first is not None and rank < first - self.settings.fallback_quote_margin):
                 break
             if sim < self.settings.min_dense_score:
                 continue
             text = " ".join(passages[i - 1].text[span[0] : span[1]].split())
             if text not in used:  # overlapping chunks hold the same sentence: quote it once
+                first = rank if first is None else first
                 chosen.append((i, span))
                 used.add(text)
         if not chosen:
             checks.append(Check("abstained", "no claim survived the checks and no sentence matches the question", raw, "abstained"))
             return Answer(text=localized("abstain", language), abstained=True, grounded=False, checks=checks, raw_text=raw, **base)
-        if counts_asked(query, " ".join(passages[i - 1].text[a:b] for i, (a, b) in chosen), language) is False:
-            # "how many drones?" and the best sentences count something else
-            checks.append(Check("abstained", "the question asks how many; no quoted sentence counts what it asks about", raw, "abstained"))
-            return Answer(text=localized("no_figure", language), abstained=True, grounded=False, checks=checks, raw_text=raw, **base)
         lines = [localized("fallback", language)]
         for i, (a, b) in chosen:
             p = passages[i - 1]
@@ -204,11 +211,12 @@ class Assistant:
         figs = find_conflicts(question, answer.passages + list(deeper))
         if figs:
             k = len(answer.passages)
-            renumber = {}
+            renumber, added = {}, []
             for f in sorted(figs, key=lambda f: f.passage):
                 if f.passage > k and f.passage not in renumber:
-                    answer.passages.append(deeper[f.passage - k - 1])
-                    renumber[f.passage] = len(answer.passages)
+                    added.append(deeper[f.passage - k - 1])
+                    renumber[f.passage] = k + len(added)
+            answer.passages = answer.passages + added  # a new list: `base` is shared
             for f in figs:
                 f.passage = renumber.get(f.passage, f.passage)
             answer.text += "\n\n" + side_by_side(figs, answer.passages, answer.language)

@@ -148,6 +148,8 @@ def test_word_overlap_picks_the_quote_when_similarities_tie():
 def test_a_bare_source_label_is_no_claim():
     claims = split_claims("Kiew spricht von einer neuen Kriegspartei. Quelle: [1].", "de")
     assert [(c.text, c.markers) for c in claims] == [("Kiew spricht von einer neuen Kriegspartei.", [1])]
+    claims = split_claims("Kiew spricht von einer neuen Kriegspartei. Quellen: [1], [2].", "de")
+    assert [(c.text, c.markers) for c in claims] == [("Kiew spricht von einer neuen Kriegspartei.", [1, 2])]
 
 
 def test_how_many_questions_need_a_number_of_what_they_count():
@@ -161,3 +163,5 @@ def test_how_many_questions_need_a_number_of_what_they_count():
     assert counts_asked("Wie viele Drohnen schickte Iran?", "Iran schickte 300 iranische Drohnen.") is True
     assert counts_asked("How many drones did Iran send?", "Bis zu 12.000 Soldaten.", "en") is None
     assert counts_asked("Wer ist Nico Lange?", "12.000 Soldaten") is None
+    assert counts_asked("Wie viele Drohnen griffen an?", "Am 3. Oktober griffen Drohnen an.") is False  # a date counts nothing
+    assert not lacks_asked_figure("Wie groß ist die Gefahr einer Eskalation?", "Sie ist groß [1].", "de")

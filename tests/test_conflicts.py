@@ -29,7 +29,9 @@ def test_conflict_needs_a_count_question_about_the_quantity():
 
 def test_a_question_for_one_named_source_gets_no_conflict_list_unless_it_asks_to_compare():
     assert find_conflicts("Wie viele Soldaten will Pjöngjang laut dem NIS schicken?", PASSAGES) == []
-    assert find_conflicts("How many soldiers does the NIS say Pyongyang will send?", PASSAGES) == []
+    assert find_conflicts("How many soldiers will Pyongyang send, according to the NIS?", PASSAGES) == []
+    # "say" names no one in particular: the sources' figures are listed
+    assert len(find_conflicts("How many soldiers do the reports say Pyongyang will send?", PASSAGES)) == 2
     assert len(find_conflicts("Wie viele Soldaten laut den Quellen? Die Angaben gehen auseinander.", PASSAGES)) == 2
 
 
@@ -66,3 +68,17 @@ def test_author_label_avoids_repeating_the_outlet():
 def test_some_is_not_a_comparison():
     assert not asks_comparison("Welche Ziele nennen einige Autoren?")
     assert asks_comparison("Sind sich die Autoren einig?")
+    for q in ("Welche verschiedenen Waffen liefert Nordkorea?", "Gab es unterschiedlichen Drohnen?", "What different weapons are used?"):
+        assert not asks_comparison(q), q
+
+
+def test_a_number_of_millions_counts_money_not_soldiers():
+    p = _p("m", "Die USA sagten 500 Millionen Dollar Militärhilfe zu. Bis zu 12.000 Soldaten kommen.")
+    assert [f.value for f in figures([p])] == [12000]
+
+
+def test_the_counted_thing_is_read_up_to_six_words_after_the_question_word():
+    from rag.conflicts import asked_quantities
+
+    assert asked_quantities("Wie hoch ist die Zahl der in Russland stationierten nordkoreanischen Soldaten?") == {"soldiers"}
+    assert asked_quantities("How many observers did South Korea send to Kyiv to monitor the North Korean troops?") == set()

@@ -34,15 +34,15 @@ MIN_RECALL_BY_TYPE = {
 
 # Answers with the real default LLM: German fact, German number, English attribution,
 # English prompt-injection, German unanswerable near miss.
-# Measured 2026-11-22 (default GGUF, llama-cpp, temperature 0, eval-runs commit 30aac5e):
+# Measured 2026-11-22 (default GGUF, llama-cpp, temperature 0; full run at 30aac5e, then
+# `rag eval --replay` of it at the review fixes):
 #   q001 pass, q014 pass, q044 pass, q062 pass (refused: "keine belegte Zahl"),
-#   q081 fail (the model's "3000 soldiers the NIS says Pyongyang wants to provide":
-#   3000 is in the passage, but not as that figure; the question names its source, so
-#   no conflict list adds the 12,000)
+#   q081 pass (the model's "3000 soldiers the NIS says Pyongyang wants to provide" stays:
+#   3000 is in the passage, though not as that figure; the conflict list adds the 12,000)
 GATE_IDS = ["q001", "q014", "q044", "q062", "q081"]
-MIN_PASSED = 3  # of 5; measured 4
-MIN_CITATION_PRECISION = 0.6  # measured 1.0 on the 4 answered
-MIN_LANGUAGE_MATCH = 0.5  # measured 1.0 (4 answered)
+MIN_PASSED = 3  # of 5; measured 5
+MIN_CITATION_PRECISION = 0.6  # measured 0.81 (q081's conflict list cites sources outside the gold evidence)
+MIN_LANGUAGE_MATCH = 0.5  # measured 1.0
 
 
 @pytest.fixture(scope="session")
