@@ -321,11 +321,21 @@ ASKS_FIGURE = re.compile(
 )
 
 
+# number words text2num leaves as words when they stand alone ("zwei Soldaten"), and vague counts;
+# not "ein"/"one", which are mostly articles
+_NUMBER_WORDS = re.compile(
+    r"\b(zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|dutzend\w*|hunderte\w*|tausende\w*|"
+    r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds|thousands)\b",
+    re.I,
+)
+
+
 def lacks_asked_figure(question: str, answer_text: str, language: str) -> bool:
     """True when `question` asks how many/how much and `answer_text` states no number."""
     from .numbers import numbers_in
 
-    return bool(ASKS_FIGURE.search(question)) and not numbers_in(strip_markers(answer_text), language)
+    text = strip_markers(answer_text)
+    return bool(ASKS_FIGURE.search(question)) and not numbers_in(text, language) and not _NUMBER_WORDS.search(text)
 
 
 _HOW_MANY = re.compile(r"\b(?:wie ?viel(?:e|en)?|how many)\s+((?:[\w-]+\s+){0,2}[\w-]+)", re.I)

@@ -165,3 +165,5 @@ def test_how_many_questions_need_a_number_of_what_they_count():
     assert counts_asked("Wer ist Nico Lange?", "12.000 Soldaten") is None
     assert counts_asked("Wie viele Drohnen griffen an?", "Am 3. Oktober griffen Drohnen an.") is False  # a date counts nothing
     assert not lacks_asked_figure("Wie groß ist die Gefahr einer Eskalation?", "Sie ist groß [1].", "de")
+    assert not lacks_asked_figure("Wie viele Soldaten starben?", "Zwei Soldaten starben [1].", "de")
+    assert not lacks_asked_figure("How many soldiers came?", "Thousands of soldiers came [1].", "en")
