@@ -135,16 +135,26 @@ class SupportScorer:
             self._cache[key] = (spans, vecs)
         return self._cache[key]
 
-    def best(self, claim_vec: np.ndarray, p: Passage, claim_stems: set[str] | None = None) -> tuple[float, tuple[int, int], float]:
-        """(best similarity, span of the best-ranked sentence, its rank score)."""
+    def ranked(self, vec: np.ndarray, p: Passage, stems: set[str] | None = None) -> list[tuple[float, float, tuple[int, int]]]:
+        """(rank, similarity, span) of each sentence of `p` against `vec`, best first;
+        rank = similarity + LEXICAL_WEIGHT x overlap with `stems`. A sentence that
+        addresses the assistant supports nothing and is never quoted: it is left out."""
         from .prompts import is_injection
 
         spans, vecs = self.sentences(p)
-        # a sentence that addresses the assistant supports nothing
-        sims = np.where([is_injection(p.text[a:b]) for a, b in spans], -1.0, vecs @ claim_vec)
-        ranks = sims + self.LEXICAL_WEIGHT * np.array([lexical_overlap(claim_stems or set(), p.text[a:b]) for a, b in spans])
-        i = int(np.argmax(ranks))
-        return float(np.max(sims)), spans[i], float(ranks[i])
+        out = [
+            (float(sim) + self.LEXICAL_WEIGHT * lexical_overlap(stems or set(), p.text[a:b]), float(sim), (a, b))
+            for (a, b), sim in zip(spans, vecs @ vec)
+            if not is_injection(p.text[a:b])
+        ]
+        return sorted(out, key=lambda x: -x[0])
+
+    def best(self, claim_vec: np.ndarray, p: Passage, claim_stems: set[str] | None = None) -> tuple[float, tuple[int, int], float]:
+        """(best similarity, span of the best-ranked sentence, its rank score)."""
+        ranked = self.ranked(claim_vec, p, claim_stems)
+        if not ranked:
+            return -1.0, self.sentences(p)[0][0], -1.0
+        return max(sim for _, sim, _ in ranked), ranked[0][2], ranked[0][0]
 
 
 def _quotes_ok(claim: str, evidence: str) -> bool:

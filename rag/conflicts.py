@@ -156,22 +156,18 @@ def source_views(question: str, passages: list[Passage], scorer, min_similarity:
     similarity plus word overlap. Sentences that address an assistant, fragments
     under 25 characters and sentences under `min_similarity` are never quoted.
     """
-    from .checks import lexical_overlap, word_stems
-    from .prompts import is_injection
+    from .checks import word_stems
 
     topic = topic_of(question)
     qvec = scorer.encode([topic])[0]
     stems = word_stems(topic)
     best: dict[str, tuple[float, View]] = {}
     for i, p in enumerate(passages, 1):
-        spans, vecs = scorer.sentences(p)
-        for (a, b), sim in zip(spans, vecs @ qvec):
-            text = p.text[a:b].strip()
-            if b - a < 25 or sim < min_similarity or is_injection(text):
+        for rank, sim, (a, b) in scorer.ranked(qvec, p, stems):
+            if b - a < 25 or sim < min_similarity:
                 continue
-            rank = float(sim) + scorer.LEXICAL_WEIGHT * lexical_overlap(stems, text)
             if p.doc_id not in best or rank > best[p.doc_id][0]:
-                best[p.doc_id] = (rank, View(i, " ".join(text.split()), a, b, float(sim)))
+                best[p.doc_id] = (rank, View(i, " ".join(p.text[a:b].split()), a, b, sim))
     order = list(dict.fromkeys(p.doc_id for p in passages))
     views = [best[d][1] for d in order if d in best][:MAX_VIEWS]
     return views if len(views) >= 2 else []

@@ -16,11 +16,11 @@ import numpy as np
 
 from index.embedding import load_embed_model
 
-from .checks import SupportScorer, citation, counts_asked, lacks_asked_figure, lexical_overlap, verify, word_stems
+from .checks import SupportScorer, citation, counts_asked, lacks_asked_figure, verify, word_stems
 from .conflicts import asks_comparison, find_conflicts, side_by_side, source_label, source_views, views_side_by_side
 from .language import detect_language
 from .llm import ChatBackend, make_backend
-from .prompts import answer_messages, condense_messages, is_injection, leaks_prompt, localized
+from .prompts import answer_messages, condense_messages, leaks_prompt, localized
 from .retrieval import HybridRetriever
 from .settings import Settings, load_settings
 from .types import Answer, Check, Passage, StreamEvent
@@ -36,6 +36,11 @@ REFUSAL = re.compile(
     r"cannot be answered|can't be answered|unable to answer)",
     re.I,
 )
+
+
+def _refusal(message: str, checks: list[Check], raw: str, base: dict) -> Answer:
+    """An abstention: the localised `message` ("abstain", "no_figure"), no citations."""
+    return Answer(text=localized(message, base["language"]), abstained=True, grounded=False, checks=checks, raw_text=raw, **base)
 
 
 class Assistant:
@@ -95,7 +100,7 @@ class Assistant:
         keyword = max((p.bm25_score or 0.0 for p in passages), default=0.0)
         if best < s.min_dense_score and keyword < s.min_bm25_score:
             checks.append(Check("abstained", f"best passage similarity {best:.2f} is below {s.min_dense_score:.2f} and no keyword matches", action="abstained"))
-            yield self._final(Answer(text=localized("abstain", language), abstained=True, grounded=False, checks=checks, **base), timings, t0)
+            yield self._final(_refusal("abstain", checks, "", base), timings, t0)
             return
 
         yield StreamEvent("status", "writing the answer")
@@ -121,7 +126,7 @@ class Assistant:
 
         if not raw or (REFUSAL.search(raw) and len(raw) < 400):
             checks.append(Check("abstained", "the model found no answer in the passages", raw, "abstained"))
-            yield self._final(Answer(text=localized("abstain", language), abstained=True, grounded=False, checks=checks, raw_text=raw, **base), timings, t0)
+            yield self._final(_refusal("abstain", checks, raw, base), timings, t0)
             return
 
         v = verify(raw_checked, given, language, self.scorer, s.min_claim_support, question=standalone,
@@ -138,7 +143,7 @@ class Assistant:
                 # soldiers died?" with North Korean troop counts (q066) instead of refusing
                 checks[:] = [c for c in checks if c.kind != "fallback"]
                 checks.append(Check("abstained", "the question asks how many; no quoted sentence counts what it asks about", raw, "abstained"))
-                answer = Answer(text=localized("no_figure", language), abstained=True, grounded=False, checks=checks, raw_text=raw, **base)
+                answer = _refusal("no_figure", checks, raw, base)
             answer = self._with_conflicts(answer, deeper)
             yield self._final(answer, timings, t0)
             return
@@ -147,7 +152,7 @@ class Assistant:
         if not answer.conflicts and lacks_asked_figure(standalone, v.text, language):
             # measured on the set: 3 of 13 near misses refused this way, no correct answer lost
             checks.append(Check("abstained", "the question asks for a figure; no claim that survived the checks states one", v.text, "abstained"))
-            answer = Answer(text=localized("no_figure", language), abstained=True, grounded=False, checks=checks, raw_text=raw, **base)
+            answer = _refusal("no_figure", checks, raw, base)
         yield self._final(answer, timings, t0)
 
     # -- pieces
@@ -165,14 +170,12 @@ class Assistant:
         """Quote the sentences that best match the question, each with its citation."""
         qv = self.encode([query])[0]
         stems = word_stems(query)
-        scored = []  # (rank: similarity + word overlap, like the checks' quotes; similarity; passage; span)
-        for i, p in enumerate(passages[:3], 1):
-            spans, vecs = self.scorer.sentences(p)
-            sims = vecs @ qv
-            for (a, b), sim in zip(spans, sims):
-                if b - a >= 25 and not is_injection(p.text[a:b]):
-                    rank = float(sim) + self.scorer.LEXICAL_WEIGHT * lexical_overlap(stems, p.text[a:b])
-                    scored.append((rank, float(sim), i, (a, b)))
+        scored = [  # (rank: similarity + word overlap, as for the checks' quotes; similarity; passage; span)
+            (rank, sim, i, (a, b))
+            for i, p in enumerate(passages[:3], 1)
+            for rank, sim, (a, b) in self.scorer.ranked(qv, p, stems)
+            if b - a >= 25
+        ]
         scored.sort(key=lambda x: -x[0])
         chosen, used = [], set()
         first = None  # the first quote's rank: a second one must come close to it
@@ -188,7 +191,7 @@ class Assistant:
                 used.add(text)
         if not chosen:
             checks.append(Check("abstained", "no claim survived the checks and no sentence matches the question", raw, "abstained"))
-            return Answer(text=localized("abstain", language), abstained=True, grounded=False, checks=checks, raw_text=raw, **base)
+            return _refusal("abstain", checks, raw, base)
         lines = [localized("fallback", language)]
         for i, (a, b) in chosen:
             p = passages[i - 1]
