@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 
 import numpy as np
 
@@ -20,6 +20,7 @@ from .checks import SupportScorer, citation, counts_asked, lacks_asked_figure, v
 from .conflicts import asks_comparison, find_conflicts, side_by_side, source_label, source_views, views_side_by_side
 from .language import detect_language
 from .llm import ChatBackend, make_backend
+from .output_guard import hopeless, without_loop
 from .prompts import answer_messages, condense_messages, leaks_prompt, localized
 from .retrieval import HybridRetriever
 from .settings import Settings, load_settings
@@ -105,16 +106,9 @@ class Assistant:
 
         yield StreamEvent("status", "writing the answer")
         given = passages[: s.generate_k]
-        messages = answer_messages(standalone, given, language, best_last=s.passages_best_last)
-        pieces: list[str] = []
         t_g = time.perf_counter()
-        for piece in self.llm.stream(messages, s.max_answer_tokens, s.temperature, s.generation_timeout_s):
-            if not pieces:
-                timings["first_token"] = time.perf_counter() - t0
-            pieces.append(piece)
-            yield StreamEvent("token", piece)
+        raw = yield from self._generate(answer_messages(standalone, given, language, best_last=s.passages_best_last), timings, t0)
         timings["generation"] = time.perf_counter() - t_g
-        raw = "".join(pieces).strip()
         truncated = self.llm.truncated
         if truncated:
             checks.append(Check("truncated", f"generation stopped after {s.generation_timeout_s:.0f} s", action="kept"))
@@ -122,7 +116,7 @@ class Assistant:
             checks.append(Check("prompt_leak", "the model repeated its instructions; answer withheld", raw[:200], "fallback"))
             raw_checked = ""
         else:
-            raw_checked = raw
+            raw_checked = without_loop(raw)  # a loop it was stopped in is no claim
 
         if not raw or (REFUSAL.search(raw) and len(raw) < 400):
             checks.append(Check("abstained", "the model found no answer in the passages", raw, "abstained"))
@@ -156,6 +150,19 @@ class Assistant:
         yield self._final(answer, timings, t0)
 
     # -- pieces
+    def _generate(self, messages: list[dict[str, str]], timings: dict[str, float], t0: float) -> Generator[StreamEvent, None, str]:
+        """Stream the model's tokens and return its text; stop early once the output is
+        hopeless (a loop, or no word in 40 characters) rather than at the token limit."""
+        s = self.settings
+        pieces: list[str] = []
+        for piece in self.llm.stream(messages, s.max_answer_tokens, s.temperature, s.generation_timeout_s):
+            timings.setdefault("first_token", time.perf_counter() - t0)
+            pieces.append(piece)
+            yield StreamEvent("token", piece)
+            if hopeless("".join(pieces)):
+                break
+        return "".join(pieces).strip()
+
     def _condense(self, question: str, history: list[dict], language: str) -> str:
         """Rewrite a follow-up as a standalone question; never trust the result blindly."""
         last_user = next((t["content"] for t in reversed(history) if t["role"] == "user"), "")

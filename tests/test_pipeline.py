@@ -202,3 +202,10 @@ def test_conflicting_figures_are_looked_for_below_the_top_passages(make_assistan
         assert p.doc_id == conflict["doc_id"] and conflict["sentence"] in p.text
         c = cited[conflict["passage"]]
         assert f"[{c.n}]" in deep.text and articles[c.doc_id].text[c.start : c.end] == c.quote
+
+
+def test_a_looping_output_is_cut_off_and_answered_from_the_articles(make_assistant):
+    llm = FakeLLM(["[1] " * 300])
+    a = make_assistant(llm).ask(Q_DE)
+    assert len(a.raw_text) < 100  # stopped once it looped, not at the token limit
+    assert a.fallback and "12.000" in a.text and a.citations
