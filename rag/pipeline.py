@@ -17,7 +17,7 @@ import numpy as np
 from index.embedding import load_embed_model
 
 from .checks import SupportScorer, citation, counts_asked, lacks_asked_figure, verify, word_stems
-from .conflicts import asks_comparison, find_conflicts, side_by_side, source_label, source_views, views_side_by_side
+from .conflicts import asks_comparison, find_conflicts, on_question, side_by_side, source_label, source_views, views_side_by_side
 from .language import detect_language
 from .llm import ChatBackend, make_backend
 from .output_guard import hopeless, without_loop
@@ -218,7 +218,12 @@ class Assistant:
         if answer.abstained:
             return answer
         question = answer.standalone_question or answer.question
-        figs = find_conflicts(question, answer.passages + list(deeper))
+        pool = answer.passages + list(deeper)
+        figs = find_conflicts(question, pool)
+        if figs and self.settings.conflict_margin is not None:
+            figs = on_question(figs, self.encode([question])[0], pool, self.scorer, self.settings.conflict_margin, word_stems(question))
+            if len({f.value for f in figs}) < 2:
+                figs = []
         if figs:
             k = len(answer.passages)
             renumber, added = {}, []

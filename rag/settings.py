@@ -81,6 +81,11 @@ class Settings:
     # The extractive fallback quotes a second sentence only this close to the first
     # one's rank (similarity + word overlap with the question) (replayed: precision +0.008, no answer lost).
     fallback_quote_margin: float = 0.03
+    # No conflict list when one figure's sentence ranks (similarity + word overlap with
+    # the question) more than this above every other figure's: the question asks for that
+    # figure ("how many additional soldiers were announced in June?"). "none": always list.
+    # Replayed: the same verdicts at 0.03-0.06; one list (q018, 6 figures) left out.
+    conflict_margin: float | None = 0.05
 
     # limits on input
     max_question_chars: int = 2000
@@ -98,6 +103,10 @@ class Settings:
 
 
 def _coerce(name: str, kind, raw):
+    if isinstance(kind, str) and kind.endswith(" | None"):  # optional: "none" or empty switches it off
+        if raw is None or str(raw).strip().lower() in ("", "none", "off"):
+            return None
+        kind = kind[: -len(" | None")]
     try:
         if kind in (Path, "Path"):
             return Path(str(raw)).expanduser()

@@ -15,7 +15,7 @@ PASSAGES = [
 ]
 
 
-def test_figures_read_the_noun_up_to_three_words_after_the_number():
+def test_figures_read_the_noun_after_the_number():
     values = {f.value for f in figures(PASSAGES)}
     assert values == {12000, 30000}
 
@@ -82,3 +82,40 @@ def test_the_counted_thing_is_read_up_to_six_words_after_the_question_word():
 
     assert asked_quantities("Wie hoch ist die Zahl der in Russland stationierten nordkoreanischen Soldaten?") == {"soldiers"}
     assert asked_quantities("How many observers did South Korea send to Kyiv to monitor the North Korean troops?") == set()
+
+
+def test_the_counted_noun_may_stand_five_words_after_the_number():
+    p = _p("d", "Inzwischen spricht der NIS sogar von 3000 bereits nach Russland gebrachten Soldaten.")
+    assert [f.value for f in figures([p])] == [3000]
+    # a number whose next words name no soldiers counts nothing
+    assert figures([_p("e", "Davon seien 1500 bereits in die russische Hafenstadt Wladiwostok ausgeschifft worden.")]) == []
+
+
+def test_a_statement_is_quoted_rather_than_a_headline_with_the_same_figure():
+    head = _p("b", "30.000 nordkoreanische Soldaten womöglich bald in der Ukraine?", author="Jürgen Meyer", outlet="IZ", kind="opinion")
+    body = Passage("b", "Laut ihrem Geheimdienst könnte Nordkorea bis zu 30.000 weitere Soldaten entsenden.", 500, 583, 0.5, "b#5",
+                   author="Jürgen Meyer", outlet="IZ", kind="opinion")
+    figs = find_conflicts("Wie viele Soldaten schickt Nordkorea?", [head, PASSAGES[0], body])
+    assert sorted(f.value for f in figs) == [12000, 30000]
+    assert next(f for f in figs if f.value == 30000).sentence.startswith("Laut ihrem Geheimdienst")
+
+
+def test_a_question_for_one_figure_gets_that_figure_not_a_list():
+    from rag.checks import word_stems
+    from rag.conflicts import on_question
+
+    ps = [
+        _p("a", "Im Juni kündigte die Militärführung weitere 6.000 Soldaten an.", author="Jürgen Meyer", outlet="IZ", kind="opinion"),
+        _p("b", "Laut Kiew sind 5.000 Soldaten in Russland.", author="Dr. Christian Osthold", outlet="Achgut", kind="analysis"),
+        _p("c", "Laut Seoul sind 12.000 Soldaten in Russland.", author="DW", outlet="DW", kind="report"),
+    ]
+    scorer = SupportScorer(encode)
+    specific = "Wie viele weitere Soldaten kündigte die Militärführung im Juni an?"
+    figs = find_conflicts(specific, ps)
+    assert len(figs) == 3
+    assert [f.value for f in on_question(figs, encode([specific])[0], ps, scorer, 0.05, word_stems(specific))] == [6000]
+    # no figure stands out: the sources disagree on the same thing, all are listed
+    general = "Wie viele Soldaten sind in Russland?"
+    figs = find_conflicts(general, ps)
+    assert len(on_question(figs, encode([general])[0], ps, scorer, 0.05, word_stems(general))) == 3
+

@@ -191,8 +191,8 @@ def test_a_how_many_fallback_that_counts_something_else_is_refused(make_assistan
 
 def test_conflicting_figures_are_looked_for_below_the_top_passages(make_assistant, articles):
     q = "Wie viele Soldaten will oder könnte Nordkorea insgesamt nach Russland schicken?"
-    shallow = make_assistant(conflict_depth=5).ask(q)
-    deep = make_assistant(conflict_depth=10).ask(q)
+    shallow = make_assistant(conflict_depth=5, conflict_margin=None).ask(q)
+    deep = make_assistant(conflict_depth=10, conflict_margin=None).ask(q)
     assert len(shallow.passages) == 5
     assert {c["value"] for c in deep.conflicts} > {c["value"] for c in shallow.conflicts}
     assert len(deep.passages) > 5  # the passages that supplied a figure joined the answer's, numbered after them
@@ -209,3 +209,21 @@ def test_a_looping_output_is_cut_off_and_answered_from_the_articles(make_assista
     a = make_assistant(llm).ask(Q_DE)
     assert len(a.raw_text) < 100  # stopped once it looped, not at the token limit
     assert a.fallback and "12.000" in a.text and a.citations
+
+
+def test_a_question_for_one_figure_gets_no_conflict_list(make_assistant):
+    # "additional soldiers announced in June": the June figure, not every troop count of the articles
+    q = "Wie viele zusätzliche nordkoreanische Soldaten kündigte die russische Militärführung im Juni an?"
+
+    def answer(messages):
+        n, sent = _passage_sentence(messages, "6.000")
+        return f"{sent} [{n}]"
+
+    narrow = make_assistant(FakeLLM(answer)).ask(q)
+    wide = make_assistant(FakeLLM(answer), conflict_margin=None).ask(q)
+    assert "6.000" in narrow.text and not narrow.abstained
+    assert len({c["value"] for c in wide.conflicts}) >= 3  # without the rule: every count of soldiers
+    assert narrow.conflicts == [] and "unterschiedliche Zahlen" not in narrow.text
+    # a question on which the sources disagree still gets its list
+    general = make_assistant().ask("Wie viele nordkoreanische Soldaten sind in Russland? Die Angaben gehen auseinander.")
+    assert len({c["value"] for c in general.conflicts}) >= 3
