@@ -177,12 +177,18 @@ def topic_of(question: str) -> str:
     return " ".join(kept) if kept else question
 
 
-def source_views(question: str, passages: list[Passage], scorer, min_similarity: float) -> list[View]:
+def source_views(question: str, passages: list[Passage], scorer, min_similarity: float,
+                 cited: dict[int, tuple[int, int]] | None = None) -> list[View]:
     """For each article among `passages` (best-ranked first), its sentence closest to the question's topic.
 
     `scorer` is the checks' SupportScorer: cached sentence vectors, ranked by
     similarity plus word overlap. Sentences that address an assistant, fragments
     under 25 characters and sentences under `min_similarity` are never quoted.
+    `cited` (passage number -> sentence span in it): the sentences the answer above
+    already quotes; an article the answer cites is shown with that sentence, which the
+    checks found to support a claim on the question, rather than with one picked by
+    similarity alone (that picked e.g. "Weder Russland noch Nordkorea haben die Vorgänge
+    bislang offiziell bestätigt" for "is the cooperation meant to last?").
     """
     from .checks import word_stems
 
@@ -190,6 +196,11 @@ def source_views(question: str, passages: list[Passage], scorer, min_similarity:
     qvec = scorer.encode([topic])[0]
     stems = word_stems(topic)
     best: dict[str, tuple[float, View]] = {}
+    for i, span in sorted((cited or {}).items()):
+        p = passages[i - 1]
+        sims = {sp: sim for _, sim, sp in scorer.ranked(qvec, p, stems)}
+        if p.doc_id not in best and span in sims:  # (a sentence that addresses an assistant is not in sims)
+            best[p.doc_id] = (float("inf"), View(i, " ".join(p.text[span[0] : span[1]].split()), *span, sims[span]))
     for i, p in enumerate(passages, 1):
         for rank, sim, (a, b) in scorer.ranked(qvec, p, stems):
             if b - a < 25 or sim < min_similarity:

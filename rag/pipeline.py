@@ -245,7 +245,8 @@ class Assistant:
             return answer
         if not asks_comparison(question):
             return answer
-        views = source_views(question, answer.passages, self.scorer, self.settings.min_dense_score)
+        cited = {c.n: (c.start - c.passage_start, c.end - c.passage_start) for c in answer.citations}
+        views = source_views(question, answer.passages, self.scorer, self.settings.min_dense_score, cited)
         if not views:
             return answer
         answer.text += "\n\n" + views_side_by_side(views, answer.passages, answer.language)

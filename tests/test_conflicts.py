@@ -119,3 +119,19 @@ def test_a_question_for_one_figure_gets_that_figure_not_a_list():
     figs = find_conflicts(general, ps)
     assert len(on_question(figs, encode([general])[0], ps, scorer, 0.05, word_stems(general))) == 3
 
+
+def test_an_article_the_answer_cites_is_shown_with_the_sentence_it_cites():
+    ps = [
+        _p("a", "Die Zusammenarbeit wird nicht von Dauer sein. Angelegt ist die Zusammenarbeit auf Dauer, sagt niemand offiziell.",
+           author="DW", outlet="DW", kind="report"),
+        _p("b", "Es geht um eine langfristige strategische Zusammenarbeit beider Staaten.", author="Seyed Alireza Mousavi", kind="analysis"),
+    ]
+    q = "Ist die Zusammenarbeit auf Dauer angelegt? Die Einschätzungen gehen auseinander."
+    scorer = SupportScorer(encode)
+    by_similarity = source_views(q, ps, scorer, 0.0)
+    first = (0, len("Die Zusammenarbeit wird nicht von Dauer sein."))
+    assert by_similarity[0].sentence.startswith("Angelegt ist")  # more words of the question
+    cited = source_views(q, ps, scorer, 0.0, cited={1: first})
+    assert cited[0].sentence == "Die Zusammenarbeit wird nicht von Dauer sein." and (cited[0].start, cited[0].end) == first
+    assert [v.passage for v in cited] == [v.passage for v in by_similarity] == [1, 2]  # the other article as before
+    assert cited[1] == by_similarity[1]

@@ -148,6 +148,20 @@ def test_a_question_comparing_sources_lists_each_articles_statement(make_assista
         assert " ".join(c.quote.split()) == view["sentence"]
 
 
+def test_an_article_the_answer_cites_is_viewed_through_the_sentence_it_cites(make_assistant):
+    q = "Ist die Zusammenarbeit zwischen Russland und Nordkorea auf Dauer angelegt? Die Einschätzungen gehen auseinander."
+
+    def answer(messages):
+        n, _ = _passage_sentence(messages, "nicht von Dauer")
+        return f"Die Zusammenarbeit werde aber nicht von Dauer sein, glaubt der Experte [{n}]."
+
+    a = make_assistant(FakeLLM(answer)).ask(q)
+    assert "nicht von Dauer" in a.text.split("\n\n")[0]
+    dw = [v for v in a.conflicts if v["quantity"] == "view" and "nicht von Dauer" in v["sentence"]]
+    assert dw, a.text  # the DW line quotes the expert's judgement, not a sentence picked by similarity alone
+    assert any(c.n == dw[0]["passage"] and "nicht von Dauer" in c.quote for c in a.citations)  # one citation, not two
+
+
 def test_a_count_asked_of_one_named_source_gets_no_conflict_list(make_assistant):
     assert make_assistant().ask(Q_DE).conflicts == []
 
