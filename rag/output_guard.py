@@ -6,8 +6,9 @@ first 40 characters hold no word, and the loop is left out of what the checks re
 
 Measured and not kept: generating such an answer once more with a plainer instruction
 ("Antworte mit ganzen Sätzen …"): on the 15 questions of the set whose output held no
-sentence (markers only, or a loop), the second outputs were fluent but mostly wrong and passed the checks; 1
-question gained, 3 lost against the extractive fallback (eval-runs/retry15).
+sentence (markers only, or a loop), the second outputs were fluent but mostly wrong and
+passed the checks: 2 questions gained (one of them passes without it too), 3 lost
+against the extractive fallback (2026-11-22; run folders are not kept in the repository).
 Hand-written: no library judges "is this generation degenerate"; the rules are small
 and tested (tests/test_output_guard.py).
 """

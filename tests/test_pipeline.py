@@ -22,6 +22,16 @@ def _passage_sentence(messages, needle):
     raise AssertionError(f"{needle!r} not in the prompt")
 
 
+def _citing(needle, claim=None):
+    """A scripted model that states `claim` (default: the prompt's sentence holding `needle`), citing its passage."""
+
+    def answer(messages):
+        n, sent = _passage_sentence(messages, needle)
+        return f"{claim or sent} [{n}]"
+
+    return answer
+
+
 def test_grounded_answer_with_resolving_citations(make_assistant, articles):
     def answer(messages):
         n, sent = _passage_sentence(messages, "12.000")
@@ -151,11 +161,7 @@ def test_a_question_comparing_sources_lists_each_articles_statement(make_assista
 def test_an_article_the_answer_cites_is_viewed_through_the_sentence_it_cites(make_assistant):
     q = "Ist die Zusammenarbeit zwischen Russland und Nordkorea auf Dauer angelegt? Die Einschätzungen gehen auseinander."
 
-    def answer(messages):
-        n, _ = _passage_sentence(messages, "nicht von Dauer")
-        return f"Die Zusammenarbeit werde aber nicht von Dauer sein, glaubt der Experte [{n}]."
-
-    a = make_assistant(FakeLLM(answer)).ask(q)
+    a = make_assistant(FakeLLM(_citing("nicht von Dauer", "Die Zusammenarbeit werde aber nicht von Dauer sein, glaubt der Experte."))).ask(q)
     assert "nicht von Dauer" in a.text.split("\n\n")[0]
     dw = [v for v in a.conflicts if v["quantity"] == "view" and "nicht von Dauer" in v["sentence"]]
     assert dw, a.text  # the DW line quotes the expert's judgement, not a sentence picked by similarity alone
@@ -229,12 +235,8 @@ def test_a_question_for_one_figure_gets_no_conflict_list(make_assistant):
     # "additional soldiers announced in June": the June figure, not every troop count of the articles
     q = "Wie viele zusätzliche nordkoreanische Soldaten kündigte die russische Militärführung im Juni an?"
 
-    def answer(messages):
-        n, sent = _passage_sentence(messages, "6.000")
-        return f"{sent} [{n}]"
-
-    narrow = make_assistant(FakeLLM(answer)).ask(q)
-    wide = make_assistant(FakeLLM(answer), conflict_margin=None).ask(q)
+    narrow = make_assistant(FakeLLM(_citing("6.000"))).ask(q)
+    wide = make_assistant(FakeLLM(_citing("6.000")), conflict_margin=None).ask(q)
     assert "6.000" in narrow.text and not narrow.abstained
     assert len({c["value"] for c in wide.conflicts}) >= 3  # without the rule: every count of soldiers
     assert narrow.conflicts == [] and "unterschiedliche Zahlen" not in narrow.text
