@@ -353,6 +353,11 @@ _HOW_MANY = re.compile(r"\b(?:wie ?viel(?:e|en)?|how many)\s+((?:[\w-]+\s+){0,2}
 _COUNT = re.compile(r"\d[\d.,\u00a0]*(?<![.,])((?:\s+[\w-]+){1,4})")
 
 
+# the nationalities the articles count soldiers of, as word stems (word_stems of "ukrainische",
+# "Ukrainer", "nordkoreanischen", …): the counted thing's nationality must not differ
+_NATIONALITIES = {"ukrain", "nordkorean", "sudkorean", "russisch", "russ", "chines", "iran", "amerikan"}
+
+
 def counts_asked(question: str, sentence: str, language: str = "de") -> bool | None:
     """Does `sentence` hold a number of what the question counts? ("Wie viele Drohnen hat …?":
     a number followed within four words by one of the words after "wie viele"). None when the question is no
@@ -364,7 +369,9 @@ def counts_asked(question: str, sentence: str, language: str = "de") -> bool | N
     asked = word_stems(m.group(1))
     if not asked:
         return None
-    return any(asked & word_stems(c.group(1)) for c in _COUNT.finditer(sentence))
+    # "wie viele ukrainische Soldaten": a count of North Korean soldiers is not one of them
+    other = _NATIONALITIES - asked if asked & _NATIONALITIES else set()
+    return any((asked & (stems := word_stems(c.group(1)))) and not (stems & other) for c in _COUNT.finditer(sentence))
 
 
 def citation(n: int, p: Passage, span: tuple[int, int]) -> Citation:

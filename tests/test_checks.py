@@ -167,3 +167,15 @@ def test_how_many_questions_need_a_number_of_what_they_count():
     assert not lacks_asked_figure("Wie groß ist die Gefahr einer Eskalation?", "Sie ist groß [1].", "de")
     assert not lacks_asked_figure("Wie viele Soldaten starben?", "Zwei Soldaten starben [1].", "de")
     assert not lacks_asked_figure("How many soldiers came?", "Thousands of soldiers came [1].", "en")
+
+
+def test_a_count_of_soldiers_of_another_nationality_is_not_what_was_asked():
+    from rag.checks import counts_asked
+
+    q = "Wie viele ukrainische Soldaten halten derzeit Stellungen in der Region Kursk?"
+    assert counts_asked(q, "Mindestens 10.000 nordkoreanische Soldaten sind in Kursk stationiert.") is False
+    assert counts_asked(q, "Rund 3.000 ukrainische Soldaten halten Stellungen.") is True
+    assert counts_asked(q, "Weitere 6.000 Soldaten kamen hinzu.") is True  # no nationality named: may be them
+    # the nationality as the counted noun itself
+    assert counts_asked("Wie viele Nordkoreaner kämpfen in Kursk?", "Bis Oktober 5.000 Nordkoreaner in der Region Kursk.") is True
+    assert counts_asked("Wie viele Soldaten sind in Kursk?", "10.000 nordkoreanische Soldaten sind dort.") is True
