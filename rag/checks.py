@@ -353,6 +353,8 @@ _HOW_MANY = re.compile(r"\b(?:wie ?viel(?:e|en)?|how many)\s+((?:[\w-]+\s+){0,2}
 _COUNT = re.compile(r"\d[\d.,\u00a0]*(?<![.,])((?:\s+[\w-]+){1,4})")
 
 
+# "die Zahl der russischen Opfer", "die Anzahl an Soldaten": what the sentence's number counts
+_NUMBER_OF = re.compile(r"\b(?:An)?[Zz]ahl\s+(?:der|an|von)\s+((?:[\w-]+\s+){0,2}[\w-]+)")
 # the nationalities the articles count soldiers of, as word stems (word_stems of "ukrainische",
 # "Ukrainer", "nordkoreanischen", …): the counted thing's nationality must not differ
 _NATIONALITIES = {"ukrain", "nordkorean", "sudkorean", "russisch", "russ", "chines", "iran", "amerikan"}
@@ -371,7 +373,14 @@ def counts_asked(question: str, sentence: str, language: str = "de") -> bool | N
         return None
     # "wie viele ukrainische Soldaten": a count of North Korean soldiers is not one of them
     other = _NATIONALITIES - asked if asked & _NATIONALITIES else set()
-    return any((asked & (stems := word_stems(c.group(1)))) and not (stems & other) for c in _COUNT.finditer(sentence))
+    def names_it(words: str) -> bool:
+        stems = word_stems(words)
+        return bool(asked & stems) and not stems & other
+
+    if any(names_it(c.group(1)) for c in _COUNT.finditer(sentence)):
+        return True
+    # "Die Zahl der russischen Opfer … wird auf mehr als 600.000 geschätzt": named before the number
+    return any(names_it(z.group(1)) for z in _NUMBER_OF.finditer(sentence) if _COUNT.search(sentence, z.end()))
 
 
 def citation(n: int, p: Passage, span: tuple[int, int]) -> Citation:

@@ -179,3 +179,12 @@ def test_a_count_of_soldiers_of_another_nationality_is_not_what_was_asked():
     # the nationality as the counted noun itself
     assert counts_asked("Wie viele Nordkoreaner kämpfen in Kursk?", "Bis Oktober 5.000 Nordkoreaner in der Region Kursk.") is True
     assert counts_asked("Wie viele Soldaten sind in Kursk?", "10.000 nordkoreanische Soldaten sind dort.") is True
+
+
+def test_a_number_counts_what_the_sentence_names_as_its_zahl():
+    from rag.checks import counts_asked
+
+    q = "Auf wie viele russische Opfer kommt die Schätzung?"
+    assert counts_asked(q, "Die Zahl der russischen Opfer wird auf mehr als 600.000 geschätzt.") is True
+    assert counts_asked(q, "Die Zahl der russischen Opfer ist hoch.") is False  # no number
+    assert counts_asked("Wie viele ukrainische Soldaten starben?", "Die Zahl der nordkoreanischen Soldaten liegt bei 10.000.") is False

@@ -201,6 +201,15 @@ def test_a_how_many_answer_without_a_number_is_refused(make_assistant):
     assert any(c.kind == "abstained" and "figure" in c.detail for c in a.checks)
 
 
+def test_a_how_many_answer_that_drops_its_number_is_answered_from_the_articles(make_assistant):
+    # the model names the estimate but not its figure; the articles' best sentence counts what is asked
+    q = "Auf wie viele russische Opfer seit Beginn der großen Invasion kommt die Schätzung im Foreign-Policy-Beitrag?"
+    a = make_assistant(FakeLLM(["Die Schätzung im Foreign-Policy-Beitrag liegt bei [1]."])).ask(q)
+    assert a.fallback and not a.abstained and "600.000" in a.text
+    assert [c.kind for c in a.checks][-2:] == ["missing_figure", "fallback"]
+    assert any("Zahl der russischen Opfer" in c.quote for c in a.citations)
+
+
 def test_a_how_many_fallback_that_counts_something_else_is_refused(make_assistant):
     a = make_assistant(FakeLLM(["Der Iran lieferte 45.000 Drohnen [1]."])).ask(Q_DRONES)
     assert a.abstained and "45.000" not in a.text and a.text == "In den Artikeln finde ich dazu keine belegte Zahl."

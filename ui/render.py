@@ -35,6 +35,7 @@ CHECK_LABELS = {
     "unsupported_number": "Number not in the sources",
     "language_mismatch": "Answer in the wrong language",
     "fallback": "Replaced by quoted passages",
+    "missing_figure": "Answer gave no figure",
     "truncated": "Answer cut off",
     "conflict": "Sources disagree",
     "views": "Sources compared",
