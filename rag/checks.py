@@ -353,34 +353,64 @@ _HOW_MANY = re.compile(r"\b(?:wie ?viel(?:e|en)?|how many)\s+((?:[\w-]+\s+){0,2}
 _COUNT = re.compile(r"\d[\d.,\u00a0]*(?<![.,])((?:\s+[\w-]+){1,4})")
 
 
-# "die Zahl der russischen Opfer", "die Anzahl an Soldaten": what the sentence's number counts
-_NUMBER_OF = re.compile(r"\b(?:An)?[Zz]ahl\s+(?:der|an|von)\s+((?:[\w-]+\s+){0,2}[\w-]+)")
-# the nationalities the articles count soldiers of, as word stems (word_stems of "ukrainische",
-# "Ukrainer", "nordkoreanischen", …): the counted thing's nationality must not differ
-_NATIONALITIES = {"ukrain", "nordkorean", "sudkorean", "russisch", "russ", "chines", "iran", "amerikan"}
+# "die Zahl der russischen Opfer", "die Gesamtzahl an Soldaten": what the sentence's number counts
+_NUMBER_OF = re.compile(r"\b\w*[Zz]ahl\s+(?:der|an|von)\s+((?:[\w-]+\s+){0,2}[\w-]+)")
+# a count anywhere after it, also at the end of the sentence ("… liegt bei 600.000.")
+_ANY_COUNT = re.compile(r"\d[\d.,\u00a0]*\d|\d")
+# nationalities, by adjective or demonym (not the country: "in die Ukraine" names no one counted)
+_NATIONALITY = {
+    "ukrainian": r"ukrainisch\w*|ukrainer\w*|ukrainian\w*",
+    "north korean": r"nordkoreanisch\w*|nordkoreaner\w*|north korean\w*",
+    "south korean": r"südkoreanisch\w*|südkoreaner\w*|south korean\w*",
+    "russian": r"russisch\w*|russen|russin\w*|russian\w*",
+    "chinese": r"chinesisch\w*|chinesen|chinese",
+    "iranian": r"iranisch\w*|iraner\w*|iranian\w*",
+    "american": r"(?:us-)?amerikanisch\w*|amerikaner\w*|american\w*",
+}
+_NATIONALITY_RE = {k: re.compile(rf"\b(?:{v})\b", re.I) for k, v in _NATIONALITY.items()}
+
+
+def nationalities(text: str) -> set[str]:
+    return {k for k, rx in _NATIONALITY_RE.items() if rx.search(text)}
+
+
+def _counted_words(phrase: str) -> set[str]:
+    """The stems of what a "wie viele …" phrase counts: its nouns (capitalised in German) and
+    nationality adjectives, not the verbs and particles that follow ("sind", "seit", "halten")."""
+    words = [w for w in re.findall(r"[\w-]+", phrase) if w[:1].isupper() or nationalities(w)]
+    return word_stems(" ".join(words))
 
 
 def counts_asked(question: str, sentence: str, language: str = "de") -> bool | None:
     """Does `sentence` hold a number of what the question counts? ("Wie viele Drohnen hat …?":
-    a number followed within four words by one of the words after "wie viele"). None when the question is no
-    German "wie viele X" question (an English question's nouns are not the German
-    articles' words, so its counted thing cannot be matched this way)."""
+    a number followed within four words by a noun named after "wie viele", or a number after
+    "die Zahl der <noun>"; a count that names another nationality than the question, e.g.
+    North Korean soldiers for "wie viele ukrainische Soldaten", is not one). Years count
+    nothing. None when the question is no German "wie viele X" question or names no noun
+    there (an English question's nouns are not the German articles' words, so its counted
+    thing cannot be matched this way)."""
     m = _HOW_MANY.search(question)
     if not m or language != "de":
         return None
-    asked = word_stems(m.group(1))
+    asked = _counted_words(m.group(1))
     if not asked:
         return None
-    # "wie viele ukrainische Soldaten": a count of North Korean soldiers is not one of them
-    other = _NATIONALITIES - asked if asked & _NATIONALITIES else set()
-    def names_it(words: str) -> bool:
-        stems = word_stems(words)
-        return bool(asked & stems) and not stems & other
+    asked_nat = nationalities(m.group(1))
 
-    if any(names_it(c.group(1)) for c in _COUNT.finditer(sentence)):
+    def names_it(words: str) -> bool:
+        named = nationalities(words)
+        return bool(asked & word_stems(words)) and not (asked_nat and named - asked_nat)
+
+    def a_count(number: str) -> bool:
+        return not (re.fullmatch(r"\d{4}", number) and 1900 <= int(number) <= 2100)  # a year
+
+    if any(names_it(c.group(1)) and a_count(c.group(0).split()[0]) for c in _COUNT.finditer(sentence)):
         return True
     # "Die Zahl der russischen Opfer … wird auf mehr als 600.000 geschätzt": named before the number
-    return any(names_it(z.group(1)) for z in _NUMBER_OF.finditer(sentence) if _COUNT.search(sentence, z.end()))
+    return any(
+        names_it(z.group(1)) and any(a_count(n.group(0)) for n in _ANY_COUNT.finditer(sentence, z.end()))
+        for z in _NUMBER_OF.finditer(sentence)
+    )
 
 
 def citation(n: int, p: Passage, span: tuple[int, int]) -> Citation:

@@ -29,8 +29,11 @@ QUANTITIES = {
 # words that say a number counts something else than the noun after them
 UNITS = {"millionen", "million", "mio", "milliarden", "milliarde", "mrd", "billion", "dollar", "euro", "rubel", "prozent",
          "percent", "kilometer", "km", "tonnen", "tons", "jahre", "jahren", "monate", "monaten", "tage", "tagen", "years", "months", "days"}
+# things the articles count that are not soldiers: a number before them counts them
+OTHER_COUNTED = {"raketen", "drohnen", "panzer", "granaten", "geschosse", "artilleriegeschosse", "flugzeuge", "waffen",
+                 "fahrzeuge", "schiffe", "missiles", "rockets", "drones", "tanks", "shells", "weapons"}
 # a number and the (up to) five words after it ("3000 bereits nach Russland gebrachten Soldaten"): "30.000 nordkoreanische Soldaten"
-_FIGURE = re.compile(r"(\d{1,3}(?:[.,\u00a0 ]\d{3})+|\d+)((?:\s+[\w-]+){1,5})", re.U)
+_FIGURE = re.compile(r"(\d{1,3}(?:[.,\u00a0 ]\d{3})+|\d+)(?=((?:\s+[\w-]+){1,5}))", re.U)  # words not consumed: a next figure stays findable
 # the question asks how the sources differ or whether they contradict each other
 ASKS_COMPARISON = re.compile(
     r"(\bunterschiedlich\b|wie unterschiedlich|unterscheid\w* sich|sich \w+ \w+ unterscheid|widersprech|widerspr[üu]ch|"
@@ -71,8 +74,8 @@ def figures(passages: list[Passage]) -> list[Figure]:
             for m in _FIGURE.finditer(sent):
                 q = None
                 for w in m.group(2).split():
-                    if w.lower().rstrip(".,") in UNITS:
-                        break  # "500 Millionen Dollar Militärhilfe" counts dollars, not soldiers
+                    if w[:1].isdigit() or w.lower().rstrip(".,") in UNITS or w.lower() in OTHER_COUNTED:
+                        break  # "500 Millionen Dollar Militärhilfe" counts dollars; "300 Raketen auf die Truppen" rockets
                     if q := _quantity(w):
                         break
                 if not q:
@@ -185,7 +188,8 @@ def source_views(question: str, passages: list[Passage], scorer, min_similarity:
     similarity plus word overlap. Sentences that address an assistant, fragments
     under 25 characters and sentences under `min_similarity` are never quoted.
     `cited` (passage number -> sentence span in it): the sentences the answer above
-    already quotes; an article the answer cites is shown with that sentence, which the
+    already quotes; an article the answer cites is shown with that sentence (the same
+    limits apply; a sentence that addresses an assistant is never in `sims`), which the
     checks found to support a claim on the question, rather than with one picked by
     similarity alone (that picked e.g. "Weder Russland noch Nordkorea haben die Vorgänge
     bislang offiziell bestätigt" for "is the cooperation meant to last?").
@@ -199,7 +203,7 @@ def source_views(question: str, passages: list[Passage], scorer, min_similarity:
     for i, span in sorted((cited or {}).items()):
         p = passages[i - 1]
         sims = {sp: sim for _, sim, sp in scorer.ranked(qvec, p, stems)}
-        if p.doc_id not in best and span in sims:  # (a sentence that addresses an assistant is not in sims)
+        if p.doc_id not in best and span in sims and span[1] - span[0] >= 25 and sims[span] >= min_similarity:
             best[p.doc_id] = (float("inf"), View(i, " ".join(p.text[span[0] : span[1]].split()), *span, sims[span]))
     for i, p in enumerate(passages, 1):
         for rank, sim, (a, b) in scorer.ranked(qvec, p, stems):

@@ -44,6 +44,15 @@ def _refusal(message: str, checks: list[Check], raw: str, base: dict) -> Answer:
     return Answer(text=localized(message, base["language"]), abstained=True, grounded=False, checks=checks, raw_text=raw, **base)
 
 
+def _quotes_count(question: str, answer: Answer, language: str) -> bool | None:
+    """Does one of the answer's quoted sentences count what a "wie viele X" question asks?
+    (None: the question's counted thing cannot be matched; see checks.counts_asked)"""
+    found = [counts_asked(question, c.quote, language) for c in answer.citations]
+    if any(found):
+        return True
+    return None if all(f is None for f in found) else False
+
+
 class Assistant:
     def __init__(self, settings: Settings | None = None, llm: ChatBackend | None = None, embed_model=None) -> None:
         self.settings = settings or load_settings()
@@ -117,6 +126,8 @@ class Assistant:
             raw_checked = ""
         else:
             raw_checked = without_loop(raw)  # a loop it was stopped in is no claim
+            if raw_checked != raw:
+                checks.append(Check("loop_cut", "the model repeated itself; generation stopped and the repetition left out", raw[-80:], "removed"))
 
         if not raw or (REFUSAL.search(raw) and len(raw) < 400):
             checks.append(Check("abstained", "the model found no answer in the passages", raw, "abstained"))
@@ -131,7 +142,7 @@ class Assistant:
             v.kept = 0
         if v.kept == 0:
             answer = self._fallback(standalone, given, language, checks, raw, base)
-            if counts_asked(standalone, " ".join(c.quote for c in answer.citations), language) is False:
+            if _quotes_count(standalone, answer, language) is False:
                 # "how many drones?" and the quoted sentences count something else. Decided before
                 # the conflict list on purpose: measured, a list would answer "how many Ukrainian
                 # soldiers died?" with North Korean troop counts (q066) instead of refusing
@@ -148,7 +159,7 @@ class Assistant:
             # is asked (the model often drops the number: "Die Schätzung liegt bei [1]."), else refuse.
             # Replayed on the set: one answerable question (q015) answered so, no near miss lost
             quoted = self._fallback(standalone, given, language, list(checks), raw, base)
-            if not quoted.abstained and counts_asked(standalone, " ".join(c.quote for c in quoted.citations), language):
+            if not quoted.abstained and _quotes_count(standalone, quoted, language):
                 quoted.checks.insert(len(checks), Check("missing_figure", "the question asks for a figure; no claim that survived the checks states one", v.text, "fallback"))
                 answer = self._with_conflicts(quoted, deeper)
             else:
@@ -168,7 +179,7 @@ class Assistant:
             yield StreamEvent("token", piece)
             if hopeless("".join(pieces)):
                 break
-        return "".join(pieces).strip()
+        return "".join(pieces).lstrip()  # the trailing space of a cut loop is part of it
 
     def _condense(self, question: str, history: list[dict], language: str) -> str:
         """Rewrite a follow-up as a standalone question; never trust the result blindly."""
@@ -227,7 +238,7 @@ class Assistant:
         question = answer.standalone_question or answer.question
         pool = answer.passages + list(deeper)
         figs = find_conflicts(question, pool)
-        if figs and self.settings.conflict_margin is not None:
+        if figs and self.settings.conflict_margin is not None and not asks_comparison(question):
             figs = on_question(figs, self.encode([question])[0], pool, self.scorer, self.settings.conflict_margin, word_stems(question))
             if len({f.value for f in figs}) < 2:
                 figs = []

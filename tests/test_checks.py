@@ -187,4 +187,17 @@ def test_a_number_counts_what_the_sentence_names_as_its_zahl():
     q = "Auf wie viele russische Opfer kommt die Schätzung?"
     assert counts_asked(q, "Die Zahl der russischen Opfer wird auf mehr als 600.000 geschätzt.") is True
     assert counts_asked(q, "Die Zahl der russischen Opfer ist hoch.") is False  # no number
-    assert counts_asked("Wie viele ukrainische Soldaten starben?", "Die Zahl der nordkoreanischen Soldaten liegt bei 10.000.") is False
+    assert counts_asked(q, "Die Zahl der russischen Opfer liegt bei 600.000.") is True  # the number ends the sentence
+    assert counts_asked(q, "Die Zahl der russischen Opfer ist seit 2024 gestiegen.") is False  # a year counts nothing
+    assert counts_asked("Wie viele ukrainische Soldaten starben?", "Die Zahl der ukrainischen Soldaten liegt bei 10.000 Mann.") is True
+    assert counts_asked("Wie viele ukrainische Soldaten starben?", "Die Zahl der nordkoreanischen Soldaten liegt bei 10.000 Mann.") is False
+
+
+def test_the_counted_thing_is_the_questions_noun_not_its_verbs():
+    from rag.checks import counts_asked
+
+    # "sind" after "wie viele Soldaten" is no counted thing
+    assert counts_asked("Wie viele Soldaten sind seit Kriegsbeginn gefallen?", "Seit 2022 sind Zehntausende gefallen.") is False
+    # one nationality, two words for it; a country named is no nationality counted
+    assert counts_asked("Wie viele russische Soldaten sind gefallen?", "Gefallen sind 600.000 Soldaten der Russen.") is True
+    assert counts_asked("Wie viele nordkoreanische Soldaten sollen kämpfen?", "Pjöngjang könnte 30.000 Soldaten in die Ukraine schicken.") is True

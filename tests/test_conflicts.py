@@ -135,3 +135,18 @@ def test_an_article_the_answer_cites_is_shown_with_the_sentence_it_cites():
     assert cited[0].sentence == "Die Zusammenarbeit wird nicht von Dauer sein." and (cited[0].start, cited[0].end) == first
     assert [v.passage for v in cited] == [v.passage for v in by_similarity] == [1, 2]  # the other article as before
     assert cited[1] == by_similarity[1]
+
+
+def test_a_figure_does_not_swallow_the_next_or_count_other_things():
+    assert [f.value for f in figures([_p("f", "Nach 1.500 Mann im Oktober kamen 3.000 weitere Soldaten.")])] == [1500, 3000]
+    assert figures([_p("g", "Russland feuerte 300 Raketen auf die ukrainischen Truppen.")]) == []
+
+
+def test_a_cited_sentence_too_short_to_stand_alone_is_not_a_view():
+    ps = [
+        _p("a", "Das ist falsch. Die Zusammenarbeit wird nicht von Dauer sein, sagt der Experte.", author="DW", outlet="DW", kind="report"),
+        _p("b", "Es geht um eine langfristige strategische Zusammenarbeit beider Staaten.", author="Seyed Alireza Mousavi", kind="analysis"),
+    ]
+    q = "Ist die Zusammenarbeit auf Dauer angelegt? Die Einschätzungen gehen auseinander."
+    views = source_views(q, ps, SupportScorer(encode), 0.0, cited={1: (0, len("Das ist falsch."))})
+    assert views[0].sentence.startswith("Die Zusammenarbeit wird nicht von Dauer sein")

@@ -237,6 +237,7 @@ def test_a_looping_output_is_cut_off_and_answered_from_the_articles(make_assista
     llm = FakeLLM(["[1] " * 300])
     a = make_assistant(llm).ask(Q_DE)
     assert len(a.raw_text) < 100  # stopped once it looped, not at the token limit
+    assert any(c.kind == "loop_cut" for c in a.checks)
     assert a.fallback and "12.000" in a.text and a.citations
 
 
@@ -252,3 +253,11 @@ def test_a_question_for_one_figure_gets_no_conflict_list(make_assistant):
     # a question on which the sources disagree still gets its list
     general = make_assistant().ask("Wie viele nordkoreanische Soldaten sind in Russland? Die Angaben gehen auseinander.")
     assert len({c["value"] for c in general.conflicts}) >= 3
+
+
+def test_a_question_that_asks_how_the_sources_differ_keeps_its_figure_list(make_assistant):
+    # a negative margin makes every question "ask for one figure": only a comparison keeps the list
+    compare = make_assistant(conflict_margin=-1.0).ask("Wie viele nordkoreanische Soldaten sind in Russland? Die Angaben gehen auseinander.")
+    plain = make_assistant(conflict_margin=-1.0).ask("Wie viele nordkoreanische Soldaten sind in Russland?")
+    assert len({c["value"] for c in compare.conflicts}) >= 2
+    assert plain.conflicts == []

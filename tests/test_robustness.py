@@ -95,3 +95,18 @@ def test_fuzz_ingestion(tmp_path_factory, files):
     for a in arts:
         for c in chunk_article(a.doc_id, a.text, "de", 300, 1):
             assert c.text == a.text[c.start : c.end]
+
+
+def test_an_optional_setting_reads_none_or_a_number(monkeypatch):
+    from rag.settings import load_settings
+    from rag.types import RagError
+
+    assert load_settings().conflict_margin == 0.05
+    for off in ("none", "off", ""):
+        monkeypatch.setenv("RAG_CONFLICT_MARGIN", off)
+        assert load_settings().conflict_margin is None
+    monkeypatch.setenv("RAG_CONFLICT_MARGIN", "0.03")
+    assert load_settings().conflict_margin == 0.03
+    monkeypatch.setenv("RAG_CONFLICT_MARGIN", "wide")
+    with pytest.raises(RagError, match="conflict_margin"):
+        load_settings()

@@ -36,6 +36,7 @@ CHECK_LABELS = {
     "language_mismatch": "Answer in the wrong language",
     "fallback": "Replaced by quoted passages",
     "missing_figure": "Answer gave no figure",
+    "loop_cut": "Repetition cut off",
     "truncated": "Answer cut off",
     "conflict": "Sources disagree",
     "views": "Sources compared",
