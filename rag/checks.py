@@ -370,6 +370,10 @@ _NATIONALITY = {
 _NATIONALITY_RE = {k: re.compile(rf"\b(?:{v})\b", re.I) for k, v in _NATIONALITY.items()}
 
 
+# the dead and wounded are counted apart from troops
+_CASUALTY = re.compile(r"\b(gefallen\w*|getötet\w*|gestorben\w*|starben|tote[nr]?|opfer\w*|verlust\w*|verwundet\w*)\b", re.I)
+
+
 def nationalities(text: str) -> set[str]:
     return {k for k, rx in _NATIONALITY_RE.items() if rx.search(text)}
 
@@ -396,6 +400,10 @@ def counts_asked(question: str, sentence: str, language: str = "de") -> bool | N
     if not asked:
         return None
     asked_nat = nationalities(m.group(1))
+
+    # "wie viele … sind gefallen?": a count of soldiers stationed there is not a count of the dead
+    if _CASUALTY.search(question) and not _CASUALTY.search(sentence):
+        return False
 
     def names_it(words: str) -> bool:
         named = nationalities(words)

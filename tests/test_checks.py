@@ -189,8 +189,8 @@ def test_a_number_counts_what_the_sentence_names_as_its_zahl():
     assert counts_asked(q, "Die Zahl der russischen Opfer ist hoch.") is False  # no number
     assert counts_asked(q, "Die Zahl der russischen Opfer liegt bei 600.000.") is True  # the number ends the sentence
     assert counts_asked(q, "Die Zahl der russischen Opfer ist seit 2024 gestiegen.") is False  # a year counts nothing
-    assert counts_asked("Wie viele ukrainische Soldaten starben?", "Die Zahl der ukrainischen Soldaten liegt bei 10.000 Mann.") is True
-    assert counts_asked("Wie viele ukrainische Soldaten starben?", "Die Zahl der nordkoreanischen Soldaten liegt bei 10.000 Mann.") is False
+    assert counts_asked("Wie viele ukrainische Soldaten kämpfen dort?", "Die Zahl der ukrainischen Soldaten liegt bei 10.000 Mann.") is True
+    assert counts_asked("Wie viele ukrainische Soldaten kämpfen dort?", "Die Zahl der nordkoreanischen Soldaten liegt bei 10.000 Mann.") is False
 
 
 def test_the_counted_thing_is_the_questions_noun_not_its_verbs():
@@ -201,3 +201,12 @@ def test_the_counted_thing_is_the_questions_noun_not_its_verbs():
     # one nationality, two words for it; a country named is no nationality counted
     assert counts_asked("Wie viele russische Soldaten sind gefallen?", "Gefallen sind 600.000 Soldaten der Russen.") is True
     assert counts_asked("Wie viele nordkoreanische Soldaten sollen kämpfen?", "Pjöngjang könnte 30.000 Soldaten in die Ukraine schicken.") is True
+
+
+def test_a_count_of_troops_is_not_a_count_of_the_dead():
+    from rag.checks import counts_asked
+
+    q = "Wie viele nordkoreanische Soldaten sind bisher in Kursk gefallen?"
+    assert counts_asked(q, "Mindestens 10.000 nordkoreanische Soldaten wurden in Kursk stationiert.") is False
+    assert counts_asked(q, "Bislang sind 300 nordkoreanische Soldaten gefallen.") is True
+    assert counts_asked("Auf wie viele russische Opfer kommt die Schätzung?", "Die Zahl der russischen Opfer wird auf 600.000 geschätzt.") is True
