@@ -21,7 +21,7 @@ import numpy as np
 
 from index.chunking import split_sentences
 
-from .numbers import unsupported_numbers
+from .numbers import is_year, numbers_in, unsupported_numbers
 from .types import Check, Citation, Passage
 
 MARKER = re.compile(r"\[(?:(?:Auszug|Passage|Quelle|Source|Nr\.?)\s*)?(\d+(?:\s*(?:,|;|und|and|&)\s*\d+)*)\]", re.I)
@@ -342,8 +342,6 @@ _NUMBER_WORDS = re.compile(
 
 def lacks_asked_figure(question: str, answer_text: str, language: str) -> bool:
     """True when `question` asks how many/how much and `answer_text` states no number."""
-    from .numbers import numbers_in
-
     text = strip_markers(answer_text)
     return bool(ASKS_FIGURE.search(question)) and not numbers_in(text, language) and not _NUMBER_WORDS.search(text)
 
@@ -409,14 +407,11 @@ def counts_asked(question: str, sentence: str, language: str = "de") -> bool | N
         named = nationalities(words)
         return bool(asked & word_stems(words)) and not (asked_nat and named - asked_nat)
 
-    def a_count(number: str) -> bool:
-        return not (re.fullmatch(r"\d{4}", number) and 1900 <= int(number) <= 2100)  # a year
-
-    if any(names_it(c.group(1)) and a_count(c.group(0).split()[0]) for c in _COUNT.finditer(sentence)):
+    if any(names_it(c.group(1)) and not is_year(c.group(0).split()[0]) for c in _COUNT.finditer(sentence)):
         return True
     # "Die Zahl der russischen Opfer … wird auf mehr als 600.000 geschätzt": named before the number
     return any(
-        names_it(z.group(1)) and any(a_count(n.group(0)) for n in _ANY_COUNT.finditer(sentence, z.end()))
+        names_it(z.group(1)) and any(not is_year(n.group(0)) for n in _ANY_COUNT.finditer(sentence, z.end()))
         for z in _NUMBER_OF.finditer(sentence)
     )
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from index.chunking import split_sentences
 
-from .numbers import numbers_in
+from .numbers import is_year, numbers_in
 from .types import Passage
 
 # What is counted, by stem, in German and English; a question must name one of
@@ -82,8 +82,8 @@ def figures(passages: list[Passage]) -> list[Figure]:
                     continue
                 vals = [v for v in numbers_in(m.group(1), "de") if v >= 100]  # counts, not dates or ranks
                 for v in vals:
-                    if 1900 <= v <= 2100 and "." not in m.group(1):
-                        continue  # a year
+                    if is_year(m.group(1)):
+                        continue
                     out.append(Figure(v, q, i, sent.strip(), span.start, span.end))
     return out
 
@@ -166,7 +166,6 @@ class View:
     sentence: str
     start: int  # sentence offsets within the passage text
     end: int
-    similarity: float
 
 
 def asks_comparison(question: str) -> bool:
@@ -204,13 +203,13 @@ def source_views(question: str, passages: list[Passage], scorer, min_similarity:
         p = passages[i - 1]
         sims = {sp: sim for _, sim, sp in scorer.ranked(qvec, p, stems)}
         if p.doc_id not in best and span in sims and span[1] - span[0] >= 25 and sims[span] >= min_similarity:
-            best[p.doc_id] = (float("inf"), View(i, " ".join(p.text[span[0] : span[1]].split()), *span, sims[span]))
+            best[p.doc_id] = (float("inf"), View(i, " ".join(p.text[span[0] : span[1]].split()), *span))
     for i, p in enumerate(passages, 1):
         for rank, sim, (a, b) in scorer.ranked(qvec, p, stems):
             if b - a < 25 or sim < min_similarity:
                 continue
             if p.doc_id not in best or rank > best[p.doc_id][0]:
-                best[p.doc_id] = (rank, View(i, " ".join(p.text[a:b].split()), a, b, sim))
+                best[p.doc_id] = (rank, View(i, " ".join(p.text[a:b].split()), a, b))
     order = list(dict.fromkeys(p.doc_id for p in passages))
     views = [best[d][1] for d in order if d in best][:MAX_VIEWS]
     return views if len(views) >= 2 else []

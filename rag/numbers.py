@@ -62,3 +62,8 @@ def numbers_in(text: str, language: str = "de") -> set[float]:
 def unsupported_numbers(claim: str, evidence: str, language: str = "de") -> set[float]:
     """Numbers in `claim` that `evidence` does not state."""
     return numbers_in(claim, language) - numbers_in(evidence, "de") - numbers_in(evidence, "en")
+
+
+def is_year(digits: str) -> bool:
+    """'2024' as written in running text: four digits, no separator, 1900-2100 (a year, not a count)."""
+    return bool(re.fullmatch(r"\d{4}", digits)) and 1900 <= int(digits) <= 2100

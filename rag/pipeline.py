@@ -172,14 +172,14 @@ class Assistant:
         """Stream the model's tokens and return its text; stop early once the output is
         hopeless (a loop, or no word in 40 characters) rather than at the token limit."""
         s = self.settings
-        pieces: list[str] = []
+        text = ""
         for piece in self.llm.stream(messages, s.max_answer_tokens, s.temperature, s.generation_timeout_s):
             timings.setdefault("first_token", time.perf_counter() - t0)
-            pieces.append(piece)
+            text += piece
             yield StreamEvent("token", piece)
-            if hopeless("".join(pieces)):
+            if hopeless(text):
                 break
-        return "".join(pieces).lstrip()  # the trailing space of a cut loop is part of it
+        return text.lstrip()  # the trailing space of a cut loop is part of it
 
     def _condense(self, question: str, history: list[dict], language: str) -> str:
         """Rewrite a follow-up as a standalone question; never trust the result blindly."""
