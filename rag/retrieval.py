@@ -65,18 +65,41 @@ class HybridRetriever:
         vector_store = ChromaVectorStore(chroma_collection=collection)
         self.index = VectorStoreIndex.from_vector_store(vector_store, embed_model=embed_model)
         self.embed_model = embed_model
-        k = min(settings.candidates, len(self.nodes))
-        self.dense = self.index.as_retriever(similarity_top_k=k)
-        self.bm25 = BM25Retriever.from_defaults(
-            nodes=list(self.nodes.values()), similarity_top_k=k, stemmer=Stemmer.Stemmer(BM25_LANGUAGE), language=BM25_LANGUAGE
-        )
+        self._stemmer = Stemmer.Stemmer(BM25_LANGUAGE)
+        self._bm25_class = BM25Retriever
+        self.dense, self.bm25 = self._retrievers(None)
+        self._scoped: dict[frozenset[str], tuple] = {}  # retrievers for a question that names its sources
         self.doc_meta = {d: v.get("meta", {}) for d, v in self.manifest.get("docs", {}).items()}
 
-    def retrieve(self, query: str, top_k: int | None = None) -> list[Passage]:
+    def _retrievers(self, docs: frozenset[str] | None):
+        """Dense and BM25 retrievers over every chunk, or over the chunks of `docs` only
+        (Chroma filters by doc_id; BM25 is built on those chunks: a few ms for an article)."""
+        from llama_index.core.vector_stores import FilterOperator, MetadataFilter, MetadataFilters
+
+        nodes = [n for n in self.nodes.values() if docs is None or n.metadata.get("doc_id") in docs]
+        k = min(self.settings.candidates, len(nodes))
+        filters = None
+        if docs is not None:
+            filters = MetadataFilters(filters=[MetadataFilter(key="doc_id", value=sorted(docs), operator=FilterOperator.IN)])
+        dense = self.index.as_retriever(similarity_top_k=k, filters=filters)
+        bm25 = self._bm25_class.from_defaults(nodes=nodes, similarity_top_k=k, stemmer=self._stemmer, language=BM25_LANGUAGE)
+        return dense, bm25
+
+    def retrieve(self, query: str, top_k: int | None = None, docs: list[str] | None = None) -> list[Passage]:
+        """The `top_k` best chunks for `query`; from the articles `docs` only when given
+        (a question that names its source); [] when none of `docs` is in the store."""
         top_k = top_k or self.settings.top_k
         t0 = time.perf_counter()
-        dense = {n.node.node_id: float(n.score or 0.0) for n in self.dense.retrieve(query)}
-        sparse = {n.node.node_id: float(n.score or 0.0) for n in self.bm25.retrieve(query)}
+        dense_r, bm25_r = self.dense, self.bm25
+        if docs:
+            key = frozenset(d for d in docs if any(n.metadata.get("doc_id") == d for n in self.nodes.values()))
+            if not key:
+                return []
+            if key not in self._scoped:
+                self._scoped[key] = self._retrievers(key)
+            dense_r, bm25_r = self._scoped[key]
+        dense = {n.node.node_id: float(n.score or 0.0) for n in dense_r.retrieve(query)}
+        sparse = {n.node.node_id: float(n.score or 0.0) for n in bm25_r.retrieve(query)}
         fused = weighted_score_fusion(dense, sparse, self.settings.dense_weight, self.settings.bm25_weight)
         # ids written after this retriever was built (a re-index under way) are skipped
         best = [k for k in sorted(fused, key=lambda k: (-fused[k], k)) if k in self.nodes][:top_k]

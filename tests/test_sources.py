@@ -1,0 +1,39 @@
+"""Which articles a question names as its source (rag/sources.py), from the corpus metadata."""
+from rag.sources import SourceNames, aliases
+
+META = {
+    "000": {"outlet": "Achgut", "author": "Dr. Christian Osthold"},
+    "001": {"outlet": "Foreign Policy (via IPPEN.MEDIA)", "author": "Kori Schake"},
+    "002": {"outlet": "unknown", "author": "Seyed Alireza Mousavi"},
+    "003": {"outlet": "DW (Deutsche Welle)", "author": "DW (Mitarbeit: Rayna Breuer)"},
+    "004": {"outlet": "IZ", "author": "Jürgen Meyer"},
+}
+NAMES = SourceNames(META)
+
+
+def test_aliases_come_from_outlet_and_author():
+    assert aliases(META["000"]) == {"Achgut", "Christian Osthold", "Osthold"}
+    assert aliases(META["001"]) == {"Foreign Policy", "IPPEN.MEDIA", "Kori Schake", "Schake"}
+    assert aliases(META["002"]) == {"Seyed Alireza Mousavi", "Mousavi"}  # "unknown" names no outlet
+    assert aliases(META["003"]) == {"DW", "Deutsche Welle", "Rayna Breuer", "Breuer"}
+
+
+def test_a_question_names_its_source_in_many_forms():
+    assert NAMES.named("Wofür werden die Truppen laut dem IZ-Kommentar eingesetzt?") == ["004"]
+    assert NAMES.named("Wie viele Soldaten nennt der Geheimdienst in Mousavis Analyse?") == ["002"]
+    assert NAMES.named("Wer sagte im DW-Interview, es gebe wenig Informationen?") == ["003"]
+    assert NAMES.named("What does Kori Schake's column say about Xi?") == ["001"]
+    assert NAMES.named("According to the Achgut analysis, what does North Korea gain?") == ["000"]
+    assert NAMES.named("Was schreibt die deutsche welle dazu?") == ["003"]  # full names in any case
+    assert NAMES.named("Was sagen Osthold und Schake über Kasan?") == ["000", "001"]
+
+
+def test_no_source_is_named_by_chance():
+    assert NAMES.named("Wie viele Soldaten sind in Kursk?") == []
+    # an acronym counts only in capitals and as a word: "Schweiz", "dw", "IZE" name nothing
+    assert NAMES.named("Was sagt die Schweiz, was sagt dw, was heißt IZE?") == []
+    assert NAMES.named("Wer ist Meyerhold?") == []
+
+
+def test_a_question_that_names_every_source_restricts_nothing():
+    assert NAMES.named("Was sagen Achgut, Schake, Mousavi, DW und IZ?") == []
