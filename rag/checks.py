@@ -30,6 +30,13 @@ META_CITE = re.compile(
     r"^(this|that|these|dies\w*|das|diese\w*|siehe|see|quelle|source)\b.{0,60}?\b(stated|mentioned|found|passage\w*|auszug\w*|quelle\w*|stammt|steht|source\w*|text)\b",
     re.I,
 )
+# "The passage that provides this information is [3].": the marker is the sentence's object, so
+# without it the sentence ends on its verb or preposition; it points at a source, claims nothing
+POINTER = re.compile(
+    r"\b(passages?|sources?|quellen?|auszug|auszüge|stellen?|information(en)?|text|artikel|article)\b.*\b"
+    r"(is|are|was|ist|sind|lautet|in|from|aus|see|siehe)\W*$",
+    re.I,
+)
 # "Quelle: [2]" on its own: a label for markers, not a claim
 SOURCE_LABEL = re.compile(r"\s*(quellen?|sources?|auszug|auszüge|passages?)(?:[\s:.,;&]|\bund\b|\band\b)*", re.I)
 QUOTED = re.compile(r"[„\"“«»‚']([^„\"“”«»‚‘']{12,})[“”\"«»‘']")
@@ -79,7 +86,7 @@ def split_claims(text: str, language: str) -> list[Claim]:
             raw = raw[lead.end() :]
         markers = parse_markers(raw)
         bare = strip_markers(raw)
-        if not re.search(r"\w", bare) or SOURCE_LABEL.fullmatch(bare) or (markers and len(bare) < 100 and META_CITE.search(bare)):
+        if not re.search(r"\w", bare) or SOURCE_LABEL.fullmatch(bare) or (markers and len(bare) < 100 and (META_CITE.search(bare) or POINTER.search(bare))):
             # markers alone, or "this is stated in [2]": they belong to the sentence before
             if claims:
                 claims[-1].markers += markers
@@ -340,9 +347,22 @@ _NUMBER_WORDS = re.compile(
 )
 
 
+# The question asks for a share, which a count does not give ("Welchen Anteil des Haushalts …?"
+# was answered with "600.000 Opfer"): the answer needs a percentage or a fraction
+ASKS_SHARE = re.compile(r"\b(welchen anteil|wie hoch ist der anteil|wie viel prozent|wieviel prozent|what share|what percentage|what proportion)\b", re.I)
+_SHARE = re.compile(r"%|\b(prozent\w*|percent|per cent|hälfte|drittel|viertel|fünftel|zehntel|half|third|quarter|fifth|tenth)\b", re.I)
+
+
+def states_share(text: str) -> bool:
+    return bool(_SHARE.search(text))
+
+
 def lacks_asked_figure(question: str, answer_text: str, language: str) -> bool:
-    """True when `question` asks how many/how much and `answer_text` states no number."""
+    """True when `question` asks how many/how much and `answer_text` states no number
+    (or asks for a share and it states none)."""
     text = strip_markers(answer_text)
+    if ASKS_SHARE.search(question):
+        return not states_share(text)
     return bool(ASKS_FIGURE.search(question)) and not numbers_in(text, language) and not _NUMBER_WORDS.search(text)
 
 
@@ -369,7 +389,9 @@ _NATIONALITY_RE = {k: re.compile(rf"\b(?:{v})\b", re.I) for k, v in _NATIONALITY
 
 
 # the dead and wounded are counted apart from troops
-_CASUALTY = re.compile(r"\b(gefallen\w*|getötet\w*|gestorben\w*|starben|tote[nr]?|opfer\w*|verlust\w*|verwundet\w*)\b", re.I)
+_CASUALTY = re.compile(
+    r"\b(gefallen\w*|getötet\w*|gestorben\w*|starben|tote[nr]?|todesopfer\w*|opfer\w*|verlust\w*|verwundet\w*|"
+    r"umgekommen\w*|ums leben)\b", re.I)
 
 
 def nationalities(text: str) -> set[str]:
@@ -404,8 +426,7 @@ def counts_asked(question: str, sentence: str, language: str = "de") -> bool | N
         return False
 
     def names_it(words: str) -> bool:
-        named = nationalities(words)
-        return bool(asked & word_stems(words)) and not (asked_nat and named - asked_nat)
+        return bool(asked & word_stems(words)) and not _other_nationality(asked_nat, words)
 
     if any(names_it(c.group(1)) and not is_year(c.group(0).split()[0]) for c in _COUNT.finditer(sentence)):
         return True
@@ -414,6 +435,24 @@ def counts_asked(question: str, sentence: str, language: str = "de") -> bool | N
         names_it(z.group(1)) and any(not is_year(n.group(0)) for n in _ANY_COUNT.finditer(sentence, z.end()))
         for z in _NUMBER_OF.finditer(sentence)
     )
+
+
+def _other_nationality(asked: set[str], words: str) -> bool:
+    """`words` (what a number counts) name a nationality, and not the one asked."""
+    return bool(asked and nationalities(words) - asked)
+
+
+def counts_other(question: str, sentence: str, counted: str, language: str = "de") -> bool:
+    """A figure counts something else than a German "wie viele X" question asks, by the two
+    qualifiers `counts_asked` applies: the dead are asked and `sentence` names none, or
+    `counted` (the words after the number) names another nationality. For the figures of a
+    conflict list, whose counted noun is matched by synonyms (rag.conflicts.QUANTITIES)."""
+    m = _HOW_MANY.search(question)
+    if not m or language != "de":
+        return False
+    if _CASUALTY.search(question) and not _CASUALTY.search(sentence):
+        return True
+    return _other_nationality(nationalities(m.group(1)), counted)
 
 
 def citation(n: int, p: Passage, span: tuple[int, int]) -> Citation:

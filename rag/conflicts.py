@@ -36,7 +36,7 @@ OTHER_COUNTED = {"raketen", "drohnen", "panzer", "granaten", "geschosse", "artil
 _FIGURE = re.compile(r"(\d{1,3}(?:[.,\u00a0 ]\d{3})+|\d+)(?=((?:\s+[\w-]+){1,5}))", re.U)  # words not consumed: a next figure stays findable
 # the question asks how the sources differ or whether they contradict each other
 ASKS_COMPARISON = re.compile(
-    r"(\bunterschiedlich\b|wie unterschiedlich|unterscheid\w* sich|sich \w+ \w+ unterscheid|widersprech|widerspr[üu]ch|"
+    r"(\bunterschiedlich\b|wie unterschiedlich|unterscheid\w* sich|sich \w+ \w+ unterscheid|widersprech|widersprich|widerspr[üu]ch|"
     r"gehen auseinander|\buneinig|\beinig\b|verschiedenen? (quellen|artikel|autoren|berichte|angaben)|"
     r"\bdiffer\b|disagree|contradict|\bcompare\b|different (views|sources|articles|numbers|figures|accounts))",
     re.I,
@@ -45,6 +45,17 @@ ASKS_COMPARISON = re.compile(
 # source's figure is the answer, other sources' figures are not listed unless asked
 NAMES_SOURCE = re.compile(r"\b(laut|zufolge|nach angaben|according to)\b", re.I)
 MAX_VIEWS = 4
+# a figure of what may or is meant to happen, not of what is: "könnte demnächst bis zu 30.000
+# weitere Soldaten entsenden", "will bis zu 12.000 bereitstellen", "womöglich bald", "will send".
+# Not "werden" alone: "bis zum 28. Oktober … stationiert sein werden" reports a count on a date
+_SPECULATIVE = re.compile(
+    r"\b(könnten?|würden?|womöglich|möglicherweise|vielleicht|demnächst|bald|will|wolle|wollen|wollte|plant|planen|"
+    r"geplant|vorbereite\w*|could|might|may|would|wants?|plans?|planned|soon|possibly|"
+    r"(schicken|entsenden|senden|verlegen|liefern|bereitstellen) (wird|werde|werden)|will (send|deploy|provide))\b",
+    re.I,
+)
+# the question asks what is or was, not what may be ("schon in Russland", "were deployed")
+_ACTUAL = re.compile(r"\b(schon|bereits|bisher|inzwischen|mittlerweile|derzeit|aktuell|waren|wurden|already|so far|currently|were)\b", re.I)
 ASKS_QUANTITY = re.compile(r"\b(wie ?viele|anzahl|zahl|how many|number of|figures?|zahlen|angaben)\b", re.I)
 
 
@@ -56,6 +67,7 @@ class Figure:
     sentence: str
     start: int  # sentence offsets within the passage text
     end: int
+    counted: str = ""  # the words from the number to the counted noun ("nordkoreanische Soldaten")
 
 
 def _quantity(noun: str) -> str | None:
@@ -72,10 +84,11 @@ def figures(passages: list[Passage]) -> list[Figure]:
         for span in split_sentences(p.text):
             sent = p.text[span.start : span.end]
             for m in _FIGURE.finditer(sent):
-                q = None
+                q, words = None, []
                 for w in m.group(2).split():
                     if w[:1].isdigit() or w.lower().rstrip(".,") in UNITS or w.lower() in OTHER_COUNTED:
                         break  # "500 Millionen Dollar Militärhilfe" counts dollars; "300 Raketen auf die Truppen" rockets
+                    words.append(w)
                     if q := _quantity(w):
                         break
                 if not q:
@@ -84,7 +97,7 @@ def figures(passages: list[Passage]) -> list[Figure]:
                 for v in vals:
                     if is_year(m.group(1)):
                         continue
-                    out.append(Figure(v, q, i, sent.strip(), span.start, span.end))
+                    out.append(Figure(v, q, i, sent.strip(), span.start, span.end, " ".join(words)))
     return out
 
 
@@ -106,6 +119,14 @@ def find_conflicts(question: str, passages: list[Passage]) -> list[Figure]:
         return []
     asked = asked_quantities(question)
     figs = [f for f in figures(passages) if f.quantity in asked]
+    # a question about a plan ("will oder könnte … schicken") is not answered by a count of
+    # troops there, nor one about what is ("schon in Russland", "were deployed") by a plan or
+    # a guess ("könnte demnächst 30.000 weitere entsenden"); a question that says neither
+    # ("Wie viele Soldaten schickt Nordkorea?") gets both
+    if _SPECULATIVE.search(question):
+        figs = [f for f in figs if _SPECULATIVE.search(f.sentence)]
+    elif _ACTUAL.search(question):
+        figs = [f for f in figs if not _SPECULATIVE.search(f.sentence)]
     if len({f.value for f in figs}) < 2:
         return []
     # one entry per (figure, source article): a statement over a headline ("30.000 Soldaten
@@ -113,12 +134,12 @@ def find_conflicts(question: str, passages: list[Passage]) -> list[Figure]:
     chosen: dict[tuple, Figure] = {}
     for f in figs:
         key = (f.value, passages[f.passage - 1].doc_id)
-        if key not in chosen or (_is_headline(chosen[key].sentence) and not _is_headline(f.sentence)):
+        if key not in chosen or (is_headline(chosen[key].sentence) and not is_headline(f.sentence)):
             chosen[key] = f
     return list(chosen.values())
 
 
-def _is_headline(sentence: str) -> bool:
+def is_headline(sentence: str) -> bool:
     """A title or a question, not a statement: it does not end in a full stop."""
     return not sentence.rstrip("“”\"'» )").endswith((".", "!"))
 

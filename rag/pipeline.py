@@ -16,14 +16,15 @@ import numpy as np
 
 from index.embedding import load_embed_model
 
-from .checks import SupportScorer, citation, counts_asked, lacks_asked_figure, verify, word_stems
-from .conflicts import asks_comparison, find_conflicts, on_question, side_by_side, source_label, source_views, views_side_by_side
+from .checks import ASKS_SHARE, SupportScorer, citation, counts_asked, counts_other, lacks_asked_figure, states_share, verify, word_stems
+from .conflicts import is_headline, asks_comparison, find_conflicts, on_question, side_by_side, source_label, source_views, views_side_by_side
 from .language import detect_language
 from .llm import ChatBackend, make_backend
 from .output_guard import hopeless, without_loop
 from .prompts import answer_messages, condense_messages, leaks_prompt, localized
 from .retrieval import HybridRetriever
 from .settings import Settings, load_settings
+from .sources import SourceNames
 from .types import Answer, Check, Passage, StreamEvent
 from .validate import clean_history, clean_question
 
@@ -45,12 +46,20 @@ def _refusal(message: str, checks: list[Check], raw: str, base: dict) -> Answer:
 
 
 def _quotes_count(question: str, answer: Answer, language: str) -> bool | None:
-    """Does one of the answer's quoted sentences count what a "wie viele X" question asks?
+    """Does one of the answer's quoted sentences count what a "wie viele X" question asks,
+    or give the share a "welchen Anteil" question asks for?
     (None: the question's counted thing cannot be matched; see checks.counts_asked)"""
+    if ASKS_SHARE.search(question):
+        return any(states_share(c.quote) for c in answer.citations)
     found = [counts_asked(question, c.quote, language) for c in answer.citations]
     if any(found):
         return True
     return None if all(f is None for f in found) else False
+
+
+def _source_name(meta: dict) -> str:
+    """"Achgut, Dr. Christian Osthold" (what a check says about an article)."""
+    return ", ".join(x for x in (meta.get("outlet", ""), meta.get("author", "")) if x and x.lower() != "unknown") or "?"
 
 
 class Assistant:
@@ -59,6 +68,7 @@ class Assistant:
         t0 = time.perf_counter()
         self.embed_model = embed_model or load_embed_model(self.settings)
         self.retriever = HybridRetriever(self.settings, self.embed_model)
+        self.sources = SourceNames(self.retriever.doc_meta)
         self.llm = llm or make_backend(self.settings)
         self.scorer = SupportScorer(self.encode)
         log.info("assistant ready in %.1f s", time.perf_counter() - t0)
@@ -66,6 +76,7 @@ class Assistant:
     def reload_index(self) -> None:
         """Re-open the store after a re-index (the models stay loaded)."""
         self.retriever = HybridRetriever(self.settings, self.embed_model)
+        self.sources = SourceNames(self.retriever.doc_meta)
 
     # -- embeddings for checks: symmetric e5 similarity ("query: " on both sides)
     def encode(self, texts: list[str]) -> np.ndarray:
@@ -101,7 +112,7 @@ class Assistant:
         yield StreamEvent("status", "searching the articles")
         t_r = time.perf_counter()
         k = top_k or s.top_k
-        ranked = self.retriever.retrieve(standalone, max(k, s.conflict_depth))
+        ranked = self._retrieve(standalone, max(k, s.conflict_depth), checks)
         passages, deeper = ranked[:k], ranked[k:]
         timings["retrieval"] = time.perf_counter() - t_r
         base = dict(question=question, passages=passages, language=language, standalone_question=standalone)
@@ -142,14 +153,13 @@ class Assistant:
             v.kept = 0
         if v.kept == 0:
             answer = self._fallback(standalone, given, language, checks, raw, base)
-            if _quotes_count(standalone, answer, language) is False:
-                # "how many drones?" and the quoted sentences count something else. Decided before
-                # the conflict list on purpose: measured, a list would answer "how many Ukrainian
-                # soldiers died?" with North Korean troop counts (q066) instead of refusing
-                checks[:] = [c for c in checks if c.kind != "fallback"]
+            quotes_count = _quotes_count(standalone, answer, language)
+            answer = self._with_conflicts(answer, deeper)
+            if quotes_count is False and not any(c["value"] is not None for c in answer.conflicts):
+                # "how many drones?": neither a quoted sentence nor a listed figure counts what is asked
+                checks[:] = [c for c in checks if c.kind not in ("fallback", "views")]
                 checks.append(Check("abstained", "the question asks how many; no quoted sentence counts what it asks about", raw, "abstained"))
                 answer = _refusal("no_figure", checks, raw, base)
-            answer = self._with_conflicts(answer, deeper)
             yield self._final(answer, timings, t0)
             return
         text = v.text + ("\n" + localized("truncated", language) if truncated else "")
@@ -168,6 +178,18 @@ class Assistant:
         yield self._final(answer, timings, t0)
 
     # -- pieces
+    def _retrieve(self, query: str, depth: int, checks: list[Check]) -> list[Passage]:
+        """The ranked passages; only the named articles' when the question names its source
+        (not when it compares sources: "Widerspricht Schake den anderen?" needs them all)."""
+        named = self.sources.named(query) if self.settings.scope_to_named_source and not asks_comparison(query) else []
+        if named:
+            ranked = self.retriever.retrieve(query, depth, docs=named)
+            if ranked:
+                names = "; ".join(_source_name(self.retriever.doc_meta[d]) for d in named)
+                checks.append(Check("source_named", f"the question names its source: only {names} searched", action="kept"))
+                return ranked
+        return self.retriever.retrieve(query, depth)
+
     def _generate(self, messages: list[dict[str, str]], timings: dict[str, float], t0: float) -> Generator[StreamEvent, None, str]:
         """Stream the model's tokens and return its text; stop early once the output is
         hopeless (a loop, or no word in 40 characters) rather than at the token limit."""
@@ -195,17 +217,20 @@ class Assistant:
         """Quote the sentences that best match the question, each with its citation."""
         qv = self.encode([query])[0]
         stems = word_stems(query)
-        scored = [  # (rank: similarity + word overlap, as for the checks' quotes; similarity; passage; span)
-            (rank, sim, i, (a, b))
+        scored = [  # (headline?, rank: similarity + word overlap, as for the checks' quotes; similarity; passage; span)
+            (is_headline(p.text[a:b]), rank, sim, i, (a, b))
             for i, p in enumerate(passages[:3], 1)
             for rank, sim, (a, b) in self.scorer.ranked(qv, p, stems)
             if b - a >= 25
         ]
-        scored.sort(key=lambda x: -x[0])
+        # statements before headlines: a title ("Militärexperte bezeichnete den Deal als
+        # Sklavenhandel") restates a body sentence without saying who or when; one is quoted
+        # only where no statement matches
+        scored.sort(key=lambda x: (x[0], -x[1]))
         chosen, used = [], set()
         first = None  # the first quote's rank: a second one must come close to it
-        for rank, sim, i, span in scored:
-            if len(chosen) == 2 or (first is not None and rank < first - self.settings.fallback_quote_margin):
+        for headline, rank, sim, i, span in scored:
+            if len(chosen) == 2 or (first is not None and (headline or rank < first - self.settings.fallback_quote_margin)):
                 break
             if sim < self.settings.min_dense_score:
                 continue
@@ -237,7 +262,9 @@ class Assistant:
             return answer
         question = answer.standalone_question or answer.question
         pool = answer.passages + list(deeper)
-        figs = find_conflicts(question, pool)
+        # a figure listed must count what is asked, as a quote must: "how many Ukrainian soldiers
+        # died?" is not answered by counts of North Korean troops (q066)
+        figs = [f for f in find_conflicts(question, pool) if not counts_other(question, f.sentence, f.counted, answer.language)]
         if figs and self.settings.conflict_margin is not None and not asks_comparison(question):
             figs = on_question(figs, self.encode([question])[0], pool, self.scorer, self.settings.conflict_margin, word_stems(question))
             if len({f.value for f in figs}) < 2:
@@ -252,7 +279,15 @@ class Assistant:
             answer.passages = answer.passages + added  # a new list: `base` is shared
             for f in figs:
                 f.passage = renumber.get(f.passage, f.passage)
-            answer.text += "\n\n" + side_by_side(figs, answer.passages, answer.language)
+            listed = side_by_side(figs, answer.passages, answer.language)
+            if answer.fallback:
+                # the figures listed with their sources answer the question; the fallback's own
+                # quotes picked by similarity (often a headline such as "30.000 Soldaten womöglich
+                # bald in der Ukraine?") would only repeat them or stray from what is asked
+                answer.text = localized("fallback_figures", answer.language) + " " + listed  # one header line
+                answer.citations = []
+            else:
+                answer.text += "\n\n" + listed
             self._cite(answer, [(f.passage, (f.start, f.end)) for f in figs])
             answer.conflicts = [
                 {"value": f.value, "quantity": f.quantity, "passage": f.passage, "doc_id": answer.passages[f.passage - 1].doc_id,

@@ -210,3 +210,37 @@ def test_a_count_of_troops_is_not_a_count_of_the_dead():
     assert counts_asked(q, "Mindestens 10.000 nordkoreanische Soldaten wurden in Kursk stationiert.") is False
     assert counts_asked(q, "Bislang sind 300 nordkoreanische Soldaten gefallen.") is True
     assert counts_asked("Auf wie viele russische Opfer kommt die Schätzung?", "Die Zahl der russischen Opfer wird auf 600.000 geschätzt.") is True
+
+
+def test_a_sentence_that_only_points_at_a_passage_is_no_claim():
+    claims = split_claims("Xi warned against adding oil to the fire [2]. The passage that provides this information is [3].", "en")
+    assert [(c.text, c.markers) for c in claims] == [("Xi warned against adding oil to the fire.", [2, 3])]
+    claims = split_claims("Die Information findet sich in [1].", "de")
+    assert claims == []
+    # a sentence with content is kept, even when it names the article
+    claims = split_claims("Der Artikel nennt 12.000 Soldaten [1]. Die Soldaten kamen aus Nordkorea [2].", "de")
+    assert [c.text for c in claims] == ["Der Artikel nennt 12.000 Soldaten.", "Die Soldaten kamen aus Nordkorea."]
+
+
+def test_a_share_question_needs_a_share_not_any_number():
+    from rag.checks import lacks_asked_figure
+
+    q = "Welchen Anteil des russischen Staatshaushalts verschlingen die Zahlungen an Familien?"
+    assert lacks_asked_figure(q, "Die Zahl der russischen Opfer wird auf 600.000 geschätzt [1].", "de")
+    assert not lacks_asked_figure(q, "Sie verschlingen sechs Prozent des Haushalts [1].", "de")
+    assert not lacks_asked_figure(q, "Es ist fast die Hälfte [1].", "de")
+    assert lacks_asked_figure("What share of the budget goes to the families?", "It is 600,000 [1].", "en")
+    assert not lacks_asked_figure("What share of the budget goes to the families?", "Six percent [1].", "en")
+
+
+def test_a_figure_of_another_nationality_or_not_of_the_dead_counts_something_else():
+    from rag.checks import counts_other
+
+    q = "Wie viele ukrainische Soldaten sind bei den Kämpfen um Siedlowskoje ums Leben gekommen?"
+    assert counts_other(q, "Demnach will Pjöngjang bis zu 12.000 Soldaten bereitstellen.", "Soldaten")  # no one died there
+    assert not counts_other(q, "Dabei kamen 300 ukrainische Soldaten ums Leben.", "ukrainische Soldaten")
+    q = "Wie viele nordkoreanische Soldaten waren schon in Russland?"
+    assert counts_other(q, "Bereits 3.000 ukrainische Soldaten sind dort.", "ukrainische Soldaten")
+    # what follows the counted noun ("in die russische Provinz") is not what is counted
+    assert not counts_other(q, "Kim schickte 14.000 nordkoreanische Soldaten in die russische Provinz Kursk.", "nordkoreanische Soldaten")
+    assert not counts_other("How many soldiers died?", "12.000 Soldaten kamen.", "Soldaten", "en")  # German questions only

@@ -38,6 +38,7 @@ def test_a_question_for_one_named_source_gets_no_conflict_list_unless_it_asks_to
 def test_comparison_questions_and_their_topic():
     assert asks_comparison("Wie bewerten die Autoren das unterschiedlich?")
     assert asks_comparison("How do the articles differ on this?")
+    assert asks_comparison("Widerspricht Kori Schake den anderen Artikeln?")
     assert not asks_comparison("Wo fand der Gipfel statt?")
     assert topic_of("Ist das ein Stellvertreterkrieg? Wie unterscheiden sich die Artikel?") == "Ist das ein Stellvertreterkrieg?"
     assert topic_of("Widersprechen sich die Quellen?") == "Widersprechen sich die Quellen?"
@@ -150,3 +151,24 @@ def test_a_cited_sentence_too_short_to_stand_alone_is_not_a_view():
     q = "Ist die Zusammenarbeit auf Dauer angelegt? Die Einschätzungen gehen auseinander."
     views = source_views(q, ps, SupportScorer(encode), 0.0, cited={1: (0, len("Das ist falsch."))})
     assert views[0].sentence.startswith("Die Zusammenarbeit wird nicht von Dauer sein")
+
+
+def test_a_question_about_what_is_gets_no_plans_and_one_about_plans_no_counts():
+    ps = [
+        _p("a", "Der NIS sagt, bereits 1.500 Soldaten wurden nach Russland verlegt.", author="DW", outlet="DW"),
+        _p("b", "Laut Kiew könnte Nordkorea demnächst bis zu 30.000 weitere Soldaten entsenden.", author="Jürgen Meyer", outlet="IZ"),
+        _p("c", "Demnach will Pjöngjang bis zu 12.000 Soldaten bereitstellen.", author="DW", outlet="DW"),
+        _p("d", "Die US-Regierung gibt an, dass bereits 10.000 Soldaten in Kursk stationiert wurden.", author="Kori Schake"),
+        _p("e", "Im Juni hieß es, dass Nordkorea weitere 6.000 Soldaten nach Russland schicken wird.", author="Jürgen Meyer", outlet="IZ"),
+    ]
+    values = lambda q: sorted(f.value for f in find_conflicts(q, ps))  # noqa: E731
+    assert values("Wie viele Soldaten waren im Oktober schon in Russland?") == [1500, 10000]
+    assert values("How many soldiers were deployed to Russia?") == [1500, 10000]
+    assert values("Wie viele Soldaten will oder könnte Nordkorea insgesamt schicken?") == [6000, 12000, 30000]
+    # a question that says neither gets every figure
+    assert values("Wie viele Soldaten schickt Nordkorea?") == [1500, 6000, 10000, 12000, 30000]
+
+
+def test_a_figure_records_the_words_up_to_its_counted_noun():
+    p = _p("h", "Kim schickte 14.000 nordkoreanische Soldaten in die russische Provinz Kursk.")
+    assert [(f.value, f.counted) for f in figures([p])] == [(14000, "nordkoreanische Soldaten")]

@@ -219,7 +219,7 @@ def test_a_how_many_fallback_that_counts_something_else_is_refused(make_assistan
 
 
 def test_conflicting_figures_are_looked_for_below_the_top_passages(make_assistant, articles):
-    q = "Wie viele Soldaten will oder könnte Nordkorea insgesamt nach Russland schicken?"
+    q = "Wie viele Soldaten schickt Nordkorea insgesamt nach Russland?"
     shallow = make_assistant(conflict_depth=5, conflict_margin=None).ask(q)
     deep = make_assistant(conflict_depth=10, conflict_margin=None).ask(q)
     assert len(shallow.passages) == 5
@@ -261,3 +261,57 @@ def test_a_question_that_asks_how_the_sources_differ_keeps_its_figure_list(make_
     plain = make_assistant(conflict_margin=-1.0).ask("Wie viele nordkoreanische Soldaten sind in Russland?")
     assert len({c["value"] for c in compare.conflicts}) >= 2
     assert plain.conflicts == []
+
+
+def test_a_fallback_with_a_figure_list_shows_the_list_not_its_own_quotes(make_assistant, articles):
+    # the model invents a figure; the figures the articles give for what is asked are listed
+    # with their sources, and no quote picked by similarity ("30.000 … womöglich bald") is left
+    q = "Wie viele nordkoreanische Soldaten waren im Oktober 2024 schon in Russland? Die Angaben gehen auseinander."
+    a = make_assistant(FakeLLM(["Es waren 45.000 Soldaten [1]."])).ask(q)
+    assert a.fallback and "45.000" not in a.text
+    assert a.text.startswith("Die erzeugte Antwort hat die Quellenprüfung nicht bestanden. Die Quellen nennen unterschiedliche Zahlen:\n")
+    assert "wörtlich:" not in a.text  # the fallback's own quote block is gone
+    assert len({c["value"] for c in a.conflicts}) >= 2
+    assert 30000 not in {c["value"] for c in a.conflicts}  # "könnte demnächst": not a count of troops there
+    assert {c.n for c in a.citations} == {c["passage"] for c in a.conflicts}
+    for c in a.citations:
+        assert articles[c.doc_id].text[c.start : c.end] == c.quote
+
+
+def test_a_question_that_names_its_source_is_answered_from_that_article(make_assistant):
+    q = "Welche deutsche Politikerin fordert laut Osthold, NATO-Truppen in die Ukraine zu schicken?"
+    a = make_assistant(FakeLLM(_citing("Strack-Zimmermann"))).ask(q)
+    assert {p.doc_id[:3] for p in a.passages} == {"000"}
+    assert any(c.kind == "source_named" and "Osthold" in c.detail for c in a.checks)
+    assert "Strack-Zimmermann" in a.text and {c.doc_id[:3] for c in a.citations} == {"000"}
+    # switched off, every article is searched
+    wide = make_assistant(FakeLLM(_citing("Strack-Zimmermann")), scope_to_named_source=False).ask(q)
+    assert len({p.doc_id for p in wide.passages}) > 1 and not any(c.kind == "source_named" for c in wide.checks)
+
+
+def test_a_question_comparing_a_named_source_with_the_others_searches_them_all(make_assistant):
+    a = make_assistant().ask("Widerspricht Kori Schake den anderen Artikeln beim BRICS-Gipfel?")
+    assert len({p.doc_id for p in a.passages}) > 1
+    assert not any(c.kind == "source_named" for c in a.checks)
+
+
+def test_the_fallback_quotes_a_statement_not_a_headline_that_repeats_it(make_assistant):
+    q = "Wer hat das Geschäft zwischen Moskau und Pjöngjang als Sklavenhandel bezeichnet?"
+    a = make_assistant(FakeLLM(["Das sagte Wladimir Putin [1]."]), fallback_quote_margin=1.0).ask(q)
+    assert a.fallback
+    quotes = [line for line in a.text.splitlines() if line.startswith("„")]
+    assert "Gustav Gressel" in quotes[0]
+    assert not any("„Militärexperte bezeichnete den Deal als Sklavenhandel“" in line for line in quotes)
+
+
+def test_a_how_many_question_about_the_dead_gets_no_list_of_troop_counts(make_assistant):
+    q = "Wie viele ukrainische Soldaten sind bei den Kämpfen um Siedlowskoje ums Leben gekommen?"
+    a = make_assistant(FakeLLM(["Es waren 45.000 Soldaten [1]."])).ask(q)
+    assert a.abstained and a.conflicts == [] and "45.000" not in a.text
+
+
+def test_a_share_question_answered_with_a_count_is_answered_from_the_articles(make_assistant):
+    q = "Welchen Anteil des russischen Staatshaushalts verschlingen laut Foreign Policy die Zahlungen an Familien gefallener Soldaten?"
+    a = make_assistant(FakeLLM(_citing("600.000"))).ask(q)  # a true sentence, but a count, not a share
+    assert a.fallback and "sechs Prozent" in a.text
+    assert any(c.kind == "missing_figure" for c in a.checks)
