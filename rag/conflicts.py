@@ -206,7 +206,7 @@ def source_views(question: str, passages: list[Passage], scorer, min_similarity:
 
     `scorer` is the checks' SupportScorer: cached sentence vectors, ranked by
     similarity plus word overlap. Sentences that address an assistant, fragments
-    under 25 characters and sentences under `min_similarity` are never quoted.
+    under 25 characters, headlines and sentences under `min_similarity` are never picked.
     `cited` (passage number -> sentence span in it): the sentences the answer above
     already quotes; an article the answer cites is shown with that sentence (the same
     limits apply; a sentence that addresses an assistant is never in `sims`), which the
@@ -227,7 +227,9 @@ def source_views(question: str, passages: list[Passage], scorer, min_similarity:
             best[p.doc_id] = (float("inf"), View(i, " ".join(p.text[span[0] : span[1]].split()), *span))
     for i, p in enumerate(passages, 1):
         for rank, sim, (a, b) in scorer.ranked(qvec, p, stems):
-            if b - a < 25 or sim < min_similarity:
+            # a headline ("Peking warnt vor Einmischung Dritter in Ukraine-Krieg") is no
+            # article's assessment: it is shortened and names no one who holds it
+            if b - a < 25 or sim < min_similarity or is_headline(p.text[a:b]):
                 continue
             if p.doc_id not in best or rank > best[p.doc_id][0]:
                 best[p.doc_id] = (rank, View(i, " ".join(p.text[a:b].split()), a, b))

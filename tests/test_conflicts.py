@@ -172,3 +172,15 @@ def test_a_question_about_what_is_gets_no_plans_and_one_about_plans_no_counts():
 def test_a_figure_records_the_words_up_to_its_counted_noun():
     p = _p("h", "Kim schickte 14.000 nordkoreanische Soldaten in die russische Provinz Kursk.")
     assert [(f.value, f.counted) for f in figures([p])] == [(14000, "nordkoreanische Soldaten")]
+
+
+def test_a_headline_is_not_an_articles_view():
+    ps = [
+        _p("a", "Peking warnt vor Einmischung Dritter in den Ukraine-Krieg\nChina unterstützt Russland offiziell nicht mit Waffen, sagt der Autor.",
+           author="Kori Schake", kind="machine-translated"),
+        _p("b", "China hält Putin den Rücken frei und unterstützt ihn mit Dual-Use-Gütern.", author="Jürgen Meyer", kind="opinion"),
+    ]
+    q = "Warnt Peking vor einer Einmischung Dritter in den Ukraine-Krieg? Widersprechen sich die Quellen da?"
+    views = source_views(q, ps, SupportScorer(encode), 0.0)
+    assert [v.passage for v in views] == [1, 2]
+    assert views[0].sentence.startswith("China unterstützt Russland offiziell nicht")  # not the closer headline
