@@ -133,6 +133,8 @@ def run_question_set(args, settings: Settings) -> int:
         baseline = Baseline(settings, assistant.embed_model, assistant.llm)
         systems["baseline"] = (lambda q: baseline.ask(q["question"], q["history"]), baseline.retrieve)
 
+    # taken before the run: a file edited while it runs (the code is already loaded) is not what ran
+    fp = fingerprints(settings, llm_fingerprint, baseline.fingerprint if baseline else None, qpath)
     out = _out_dir(args)
     print(f"Evaluating {len(questions)} question(s) with {llm_fingerprint}"
           f"{' and the baseline' if baseline else ''}; report in {out}", file=sys.stderr)
@@ -150,7 +152,7 @@ def run_question_set(args, settings: Settings) -> int:
         "selection": {"question_set": str(qpath), "types": args.eval_types, "ids": args.eval_ids,
                       "limit": args.eval_limit, "n_questions": len(questions)},
         "config": settings_dict(settings),
-        "fingerprints": fingerprints(settings, llm_fingerprint, baseline.fingerprint if baseline else None, qpath),
+        "fingerprints": fp,
         "metrics": metrics,
         "definitions": DEFINITIONS,
     }
