@@ -154,6 +154,8 @@ class Assistant:
         if v.kept == 0:
             answer = self._fallback(standalone, given, language, checks, raw, base)
             quotes_count = _quotes_count(standalone, answer, language)
+            if quotes_count is None and not answer.abstained and lacks_asked_figure(standalone, " ".join(c.quote for c in answer.citations), language):
+                quotes_count = False  # "Wie hoch ist das Budget?", "how many …?": the quotes hold no number at all
             answer = self._with_conflicts(answer, deeper)
             if quotes_count is False and not any(c["value"] is not None for c in answer.conflicts):
                 # "how many drones?": neither a quoted sentence nor a listed figure counts what is asked

@@ -315,3 +315,13 @@ def test_a_share_question_answered_with_a_count_is_answered_from_the_articles(ma
     a = make_assistant(FakeLLM(_citing("600.000"))).ask(q)  # a true sentence, but a count, not a share
     assert a.fallback and "sechs Prozent" in a.text
     assert any(c.kind == "missing_figure" for c in a.checks)
+
+
+def test_a_figure_question_whose_quoted_fallback_holds_no_number_is_refused(make_assistant):
+    invented = FakeLLM(["Das Budget beträgt 45 Milliarden Euro [1]."])
+    a = make_assistant(invented).ask("Wie hoch ist das Budget von Selenskyjs „internem Aktionsplan“?")
+    assert a.abstained and "45" not in a.text and any(c.kind == "abstained" for c in a.checks)
+    # the quoted sentences hold the figure: answered from them
+    b = make_assistant(FakeLLM(["Es sind 45.000 Soldaten [1]."])).ask(
+        "Wie hoch ist die Zahl der Soldaten, die Pjöngjang laut dem südkoreanischen Geheimdienst bereitstellen will?")
+    assert b.fallback and not b.abstained and "12.000" in b.text
