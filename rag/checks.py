@@ -30,12 +30,15 @@ META_CITE = re.compile(
     r"^(this|that|these|dies\w*|das|diese\w*|siehe|see|quelle|source)\b.{0,60}?\b(stated|mentioned|found|passage\w*|auszug\w*|quelle\w*|stammt|steht|source\w*|text)\b",
     re.I,
 )
-# "The passage that provides this information is [3].": the marker is the sentence's object, so
-# without it the sentence ends on its verb or preposition; it points at a source, claims nothing
-POINTER = re.compile(
-    r"\b(passages?|sources?|quellen?|auszug|auszüge|stellen?|information(en)?|text|artikel|article)\b.*\b"
-    r"(is|are|was|ist|sind|lautet|in|from|aus|see|siehe)\W*$",
-    re.I,
+# "The passage that provides this information is [3].": it points at a source and claims
+# nothing. Told apart by its words, not its shape: a German claim also ends on its verb
+# ("Der Artikel berichtet, dass Nordkorea beteiligt ist [2].")
+_POINTER_NOUNS = "passage passages source sources quelle quellen auszug auszüge stelle stellen information informationen"
+_POINTER_WORDS = (
+    "provides provided contains contained gives given mentions mentioned states stated found shows shown "
+    "this that these those which here there dies diese dieser dieses diesem welche welcher welches "
+    "findet finden sich steht stehen enthält enthalten nennt genannt erwähnt angegeben zeigt gezeigt belegt "
+    "wird werden kann können dort darin hier"
 )
 # "Quelle: [2]" on its own: a label for markers, not a claim
 SOURCE_LABEL = re.compile(r"\s*(quellen?|sources?|auszug|auszüge|passages?)(?:[\s:.,;&]|\bund\b|\band\b)*", re.I)
@@ -86,7 +89,7 @@ def split_claims(text: str, language: str) -> list[Claim]:
             raw = raw[lead.end() :]
         markers = parse_markers(raw)
         bare = strip_markers(raw)
-        if not re.search(r"\w", bare) or SOURCE_LABEL.fullmatch(bare) or (markers and len(bare) < 100 and (META_CITE.search(bare) or POINTER.search(bare))):
+        if not re.search(r"\w", bare) or SOURCE_LABEL.fullmatch(bare) or (markers and len(bare) < 100 and (META_CITE.search(bare) or _is_pointer(bare))):
             # markers alone, or "this is stated in [2]": they belong to the sentence before
             if claims:
                 claims[-1].markers += markers
@@ -108,6 +111,19 @@ def _stemmer():
 def word_stems(text: str) -> set[str]:
     """Stems of the content words (4+ letters) of a text, German Snowball."""
     return set(_stemmer().stemWords(_WORD.findall(text.lower())))
+
+
+@lru_cache(maxsize=1)
+def _pointer_vocab() -> tuple[frozenset[str], frozenset[str]]:
+    nouns = frozenset(word_stems(_POINTER_NOUNS))
+    return nouns, nouns | frozenset(word_stems(_POINTER_WORDS))
+
+
+def _is_pointer(sentence: str) -> bool:
+    """The sentence names a passage or source and has no other content word."""
+    nouns, words = _pointer_vocab()
+    stems = word_stems(sentence)
+    return bool(stems & nouns) and stems <= words
 
 
 def lexical_overlap(claim_stems: set[str], sentence: str) -> float:
@@ -349,8 +365,21 @@ _NUMBER_WORDS = re.compile(
 
 # The question asks for a share, which a count does not give ("Welchen Anteil des Haushalts …?"
 # was answered with "600.000 Opfer"): the answer needs a percentage or a fraction
-ASKS_SHARE = re.compile(r"\b(welchen anteil|wie hoch ist der anteil|wie viel prozent|wieviel prozent|what share|what percentage|what proportion)\b", re.I)
-_SHARE = re.compile(r"%|\b(prozent\w*|percent|per cent|hälfte|drittel|viertel|fünftel|zehntel|half|third|quarter|fifth|tenth)\b", re.I)
+ASKS_SHARE = re.compile(
+    r"\b(welche[nrs]?\s+(anteil|prozentsatz)|wie (hoch|groß) ist der anteil|wie ?viele? prozent|"
+    r"what (share|percentage|proportion|fraction))\b",
+    re.I,
+)
+_NUMBER_WORD = (r"ein|eine|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig|vierzig|fünfzig|"
+                r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty")
+# a share: a number with a percent sign or word, a fraction with its article or number, or a half
+# ("China warned third parties" and "im dritten Quartal" are none)
+_SHARE = re.compile(
+    rf"(\d[\d.,]*|\b(?:{_NUMBER_WORD}))\s*(%|prozent\w*\b|percent(age)?\b|per cent\b)|"
+    rf"\b(?:{_NUMBER_WORD}|die|der|a|an)\s+(hälfte|drittel|viertel|fünftel|zehntel|thirds?|quarters?|fifths?|tenths?)\b|"
+    r"\b(hälfte|half)\b",
+    re.I,
+)
 
 
 def states_share(text: str) -> bool:
@@ -421,8 +450,7 @@ def counts_asked(question: str, sentence: str, language: str = "de") -> bool | N
         return None
     asked_nat = nationalities(m.group(1))
 
-    # "wie viele … sind gefallen?": a count of soldiers stationed there is not a count of the dead
-    if _CASUALTY.search(question) and not _CASUALTY.search(sentence):
+    if _not_the_dead(question, sentence):
         return False
 
     def names_it(words: str) -> bool:
@@ -435,6 +463,11 @@ def counts_asked(question: str, sentence: str, language: str = "de") -> bool | N
         names_it(z.group(1)) and any(not is_year(n.group(0)) for n in _ANY_COUNT.finditer(sentence, z.end()))
         for z in _NUMBER_OF.finditer(sentence)
     )
+
+
+def _not_the_dead(question: str, sentence: str) -> bool:
+    """"wie viele … sind gefallen?": a count of soldiers stationed there is not a count of the dead."""
+    return bool(_CASUALTY.search(question)) and not _CASUALTY.search(sentence)
 
 
 def _other_nationality(asked: set[str], words: str) -> bool:
@@ -450,9 +483,7 @@ def counts_other(question: str, sentence: str, counted: str, language: str = "de
     m = _HOW_MANY.search(question)
     if not m or language != "de":
         return False
-    if _CASUALTY.search(question) and not _CASUALTY.search(sentence):
-        return True
-    return _other_nationality(nationalities(m.group(1)), counted)
+    return _not_the_dead(question, sentence) or _other_nationality(nationalities(m.group(1)), counted)
 
 
 def citation(n: int, p: Passage, span: tuple[int, int]) -> Citation:

@@ -50,10 +50,10 @@ MAX_VIEWS = 4
 # Not "werden" alone: "bis zum 28. Oktober … stationiert sein werden" reports a count on a date
 _SPECULATIVE = re.compile(
     r"\b(könnten?|würden?|womöglich|möglicherweise|vielleicht|demnächst|bald|will|wolle|wollen|wollte|plant|planen|"
-    r"geplant|vorbereite\w*|could|might|may|would|wants?|plans?|planned|soon|possibly|"
-    r"(schicken|entsenden|senden|verlegen|liefern|bereitstellen) (wird|werde|werden)|will (send|deploy|provide))\b",
+    r"geplant|vorbereite\w*|angekündigt|kündigte\w*|zugesagt|could|might|would|wants?|plans?|planned|soon|possibly|"
+    r"announc\w*|promised|pledged|(schicken|entsenden|senden|verlegen|liefern|bereitstellen) (wird|werde|werden))\b",
     re.I,
-)
+)  # not "may": "in May" is a month
 # the question asks what is or was, not what may be ("schon in Russland", "were deployed")
 _ACTUAL = re.compile(r"\b(schon|bereits|bisher|inzwischen|mittlerweile|derzeit|aktuell|waren|wurden|already|so far|currently|were)\b", re.I)
 ASKS_QUANTITY = re.compile(r"\b(wie ?viele|anzahl|zahl|how many|number of|figures?|zahlen|angaben)\b", re.I)
@@ -122,11 +122,11 @@ def find_conflicts(question: str, passages: list[Passage]) -> list[Figure]:
     # a question about a plan ("will oder könnte … schicken") is not answered by a count of
     # troops there, nor one about what is ("schon in Russland", "were deployed") by a plan or
     # a guess ("könnte demnächst 30.000 weitere entsenden"); a question that says neither
-    # ("Wie viele Soldaten schickt Nordkorea?") gets both
-    if _SPECULATIVE.search(question):
-        figs = [f for f in figs if _SPECULATIVE.search(f.sentence)]
-    elif _ACTUAL.search(question):
-        figs = [f for f in figs if not _SPECULATIVE.search(f.sentence)]
+    # ("Wie viele Soldaten schickt Nordkorea?") or both gets both. Read on the whole sentence:
+    # one that reports a count and a plan together counts as a plan
+    plans, facts = bool(_SPECULATIVE.search(question)), bool(_ACTUAL.search(question))
+    if plans != facts:  # a question that asks both ("were announced", "schon da, und wie viele folgen?") gets both
+        figs = [f for f in figs if bool(_SPECULATIVE.search(f.sentence)) == plans]
     if len({f.value for f in figs}) < 2:
         return []
     # one entry per (figure, source article): a statement over a headline ("30.000 Soldaten
@@ -136,6 +136,10 @@ def find_conflicts(question: str, passages: list[Passage]) -> list[Figure]:
         key = (f.value, passages[f.passage - 1].doc_id)
         if key not in chosen or (is_headline(chosen[key].sentence) and not is_headline(f.sentence)):
             chosen[key] = f
+    # sources that disagree: one article's figures for different moments are no conflict
+    # (a question that names its source is answered from that article alone)
+    if len({passages[f.passage - 1].doc_id for f in chosen.values()}) < 2:
+        return []
     return list(chosen.values())
 
 

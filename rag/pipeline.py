@@ -49,7 +49,7 @@ def _quotes_count(question: str, answer: Answer, language: str) -> bool | None:
     """Does one of the answer's quoted sentences count what a "wie viele X" question asks,
     or give the share a "welchen Anteil" question asks for?
     (None: the question's counted thing cannot be matched; see checks.counts_asked)"""
-    if ASKS_SHARE.search(question):
+    if ASKS_SHARE.search(question) and answer.citations:
         return any(states_share(c.quote) for c in answer.citations)
     found = [counts_asked(question, c.quote, language) for c in answer.citations]
     if any(found):
@@ -187,7 +187,8 @@ class Assistant:
         if named:
             ranked = self.retriever.retrieve(query, depth, docs=named)
             if ranked:
-                names = "; ".join(_source_name(self.retriever.doc_meta[d]) for d in named)
+                searched = [d for d in named if d in self.retriever.chunk_docs]
+                names = "; ".join(_source_name(self.retriever.doc_meta[d]) for d in searched)
                 checks.append(Check("source_named", f"the question names its source: only {names} searched", action="kept"))
                 return ranked
         return self.retriever.retrieve(query, depth)

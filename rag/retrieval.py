@@ -47,7 +47,6 @@ class HybridRetriever:
         import Stemmer
         from llama_index.core import VectorStoreIndex
         from llama_index.core.schema import TextNode
-        from llama_index.retrievers.bm25 import BM25Retriever
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         self.settings = settings
@@ -66,7 +65,7 @@ class HybridRetriever:
         self.index = VectorStoreIndex.from_vector_store(vector_store, embed_model=embed_model)
         self.embed_model = embed_model
         self._stemmer = Stemmer.Stemmer(BM25_LANGUAGE)
-        self._bm25_class = BM25Retriever
+        self.chunk_docs = {n.metadata.get("doc_id") for n in self.nodes.values()}  # articles with chunks in the store
         self.dense, self.bm25 = self._retrievers(None)
         self._scoped: dict[frozenset[str], tuple] = {}  # retrievers for a question that names its sources
         self.doc_meta = {d: v.get("meta", {}) for d, v in self.manifest.get("docs", {}).items()}
@@ -75,6 +74,7 @@ class HybridRetriever:
         """Dense and BM25 retrievers over every chunk, or over the chunks of `docs` only
         (Chroma filters by doc_id; BM25 is built on those chunks: a few ms for an article)."""
         from llama_index.core.vector_stores import FilterOperator, MetadataFilter, MetadataFilters
+        from llama_index.retrievers.bm25 import BM25Retriever
 
         nodes = [n for n in self.nodes.values() if docs is None or n.metadata.get("doc_id") in docs]
         k = min(self.settings.candidates, len(nodes))
@@ -82,7 +82,7 @@ class HybridRetriever:
         if docs is not None:
             filters = MetadataFilters(filters=[MetadataFilter(key="doc_id", value=sorted(docs), operator=FilterOperator.IN)])
         dense = self.index.as_retriever(similarity_top_k=k, filters=filters)
-        bm25 = self._bm25_class.from_defaults(nodes=nodes, similarity_top_k=k, stemmer=self._stemmer, language=BM25_LANGUAGE)
+        bm25 = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=k, stemmer=self._stemmer, language=BM25_LANGUAGE)
         return dense, bm25
 
     def retrieve(self, query: str, top_k: int | None = None, docs: list[str] | None = None) -> list[Passage]:
@@ -92,7 +92,7 @@ class HybridRetriever:
         t0 = time.perf_counter()
         dense_r, bm25_r = self.dense, self.bm25
         if docs:
-            key = frozenset(d for d in docs if any(n.metadata.get("doc_id") == d for n in self.nodes.values()))
+            key = frozenset(d for d in docs if d in self.chunk_docs)
             if not key:
                 return []
             if key not in self._scoped:

@@ -25,13 +25,15 @@ _MIN_SURNAME = 4  # a surname shorter than this ("Li", "Ma") would match too muc
 
 
 def _names(field: str) -> list[str]:
-    """"DW (Mitarbeit: Rayna Breuer)" -> ["DW", "Rayna Breuer"]; "X (via Y)" -> ["X", "Y"]."""
+    """"DW (Mitarbeit: Rayna Breuer)" -> ["DW", "Rayna Breuer"]; "X (via Y)" -> ["X", "Y"];
+    "Kori Schake, Max Muster" and "A und B" -> both."""
     out = []
     for part in re.split(r"[()]", field):
         part = re.sub(r"^\s*(via|mitarbeit|with|mit)\b\s*:?\s*", "", part.strip(), flags=re.I)
-        part = part.split(":")[-1].strip(" ,;")
-        if part.lower() not in _UNKNOWN:
-            out.append(part)
+        for name in re.split(r"\s*(?:[,;&]|\bund\b|\band\b)\s*", part.split(":")[-1]):
+            name = name.strip()
+            if name.lower() not in _UNKNOWN:
+                out.append(name)
     return out
 
 
@@ -51,12 +53,13 @@ def aliases(meta: Mapping[str, str]) -> set[str]:
 
 
 def _pattern(alias: str) -> re.Pattern:
+    """A name as the metadata spells it, capitals included: "foreign policy" in "China's foreign
+    policy" or "lange" in "wie lange" is no source. A German genitive ("Mousavis Analyse",
+    "Schakes Kolumne") or an English one ("Schake's") counts; an acronym only as a word."""
     body = re.escape(alias).replace(r"\ ", r"\s+")
     if alias.isupper() and len(alias) <= 4:
-        # an acronym ("DW", "IZ") counts only in capitals: "iz" or "dw" inside prose is no source
         return re.compile(rf"(?<![\w-]){body}(?!\w)")
-    # a German genitive ("Mousavis Analyse", "Schakes Kolumne") or an English one ("Schake's")
-    return re.compile(rf"(?<!\w){body}(?:s|'s|’s)?(?!\w)", re.I)
+    return re.compile(rf"(?<!\w){body}(?:s|'s|’s)?(?!\w)")
 
 
 class SourceNames:

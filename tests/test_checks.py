@@ -217,9 +217,14 @@ def test_a_sentence_that_only_points_at_a_passage_is_no_claim():
     assert [(c.text, c.markers) for c in claims] == [("Xi warned against adding oil to the fire.", [2, 3])]
     claims = split_claims("Die Information findet sich in [1].", "de")
     assert claims == []
-    # a sentence with content is kept, even when it names the article
+    # a sentence with content is kept, even when it names the article or its source and ends on its verb
     claims = split_claims("Der Artikel nennt 12.000 Soldaten [1]. Die Soldaten kamen aus Nordkorea [2].", "de")
     assert [c.text for c in claims] == ["Der Artikel nennt 12.000 Soldaten.", "Die Soldaten kamen aus Nordkorea."]
+    for claim in ("Der Artikel berichtet, dass Nordkorea an dem Konflikt beteiligt ist [2].",
+                  "Laut der Quelle ist unklar, wie viele Soldaten bereits im Einsatz sind [2].",
+                  "Die Quelle sagt, dass 12.000 Soldaten im Einsatz sind [2]."):
+        assert [c.markers for c in split_claims("Xi warnte [1]. " + claim, "de")] == [[1], [2]]
+    assert [c.markers for c in split_claims("The article explains where the troops came from [2].", "en")] == [[2]]
 
 
 def test_a_share_question_needs_a_share_not_any_number():

@@ -106,12 +106,12 @@ def test_a_question_for_one_figure_gets_that_figure_not_a_list():
     from rag.conflicts import on_question
 
     ps = [
-        _p("a", "Im Juni kündigte die Militärführung weitere 6.000 Soldaten an.", author="Jürgen Meyer", outlet="IZ", kind="opinion"),
+        _p("a", "Im Juni schickte Nordkorea weitere 6.000 Soldaten an die Front.", author="Jürgen Meyer", outlet="IZ", kind="opinion"),
         _p("b", "Laut Kiew sind 5.000 Soldaten in Russland.", author="Dr. Christian Osthold", outlet="Achgut", kind="analysis"),
         _p("c", "Laut Seoul sind 12.000 Soldaten in Russland.", author="DW", outlet="DW", kind="report"),
     ]
     scorer = SupportScorer(encode)
-    specific = "Wie viele weitere Soldaten kündigte die Militärführung im Juni an?"
+    specific = "Wie viele weitere Soldaten schickte Nordkorea im Juni an die Front?"
     figs = find_conflicts(specific, ps)
     assert len(figs) == 3
     assert [f.value for f in on_question(figs, encode([specific])[0], ps, scorer, 0.05, word_stems(specific))] == [6000]
@@ -184,3 +184,25 @@ def test_a_headline_is_not_an_articles_view():
     views = source_views(q, ps, SupportScorer(encode), 0.0)
     assert [v.passage for v in views] == [1, 2]
     assert views[0].sentence.startswith("China unterstützt Russland offiziell nicht")  # not the closer headline
+
+
+def test_an_announcement_is_a_plan_and_may_is_a_month():
+    ps = [
+        _p("a", "Im Juni wurde angekündigt, dass Nordkorea weitere 6.000 Soldaten schicken wird.", author="Jürgen Meyer", outlet="IZ"),
+        _p("b", "Die US-Regierung gibt an, dass bereits 10.000 Soldaten in Kursk stationiert wurden.", author="Kori Schake"),
+        _p("c", "Informierte Quellen berichten, dass 5.000 Soldaten in Kursk sind.", author="Dr. Christian Osthold"),
+        _p("d", "Kiew sagt, Nordkorea könnte bald 30.000 Soldaten entsenden.", author="DW"),
+    ]
+    values = lambda q: sorted(f.value for f in find_conflicts(q, ps))  # noqa: E731
+    assert values("How many soldiers were in Kursk in May?") == [5000, 10000]  # "May" is no "may"
+    assert values("Wie viele Soldaten wurden im Juni angekündigt?") == [5000, 6000, 10000, 30000]  # both asked: both listed
+    assert values("Wie viele Soldaten hat Nordkorea zugesagt?") == [6000, 30000]
+
+
+def test_one_articles_figures_for_different_moments_are_no_conflict():
+    ps = [
+        _p("a", "Im vergangenen Jahr kamen 14.000 Soldaten nach Kursk.", author="Jürgen Meyer", outlet="IZ"),
+        _p("a", "Im Juni kamen weitere 6.000 Soldaten hinzu.", author="Jürgen Meyer", outlet="IZ"),
+    ]
+    assert find_conflicts("Wie viele Soldaten nennt Meyer?", ps) == []
+    assert len(find_conflicts("Wie viele Soldaten nennt Meyer?", ps + [_p("b", "Dort sind 5.000 Soldaten.", author="DW")])) == 3

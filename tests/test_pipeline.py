@@ -308,6 +308,9 @@ def test_a_how_many_question_about_the_dead_gets_no_list_of_troop_counts(make_as
     q = "Wie viele ukrainische Soldaten sind bei den Kämpfen um Siedlowskoje ums Leben gekommen?"
     a = make_assistant(FakeLLM(["Es waren 45.000 Soldaten [1]."])).ask(q)
     assert a.abstained and a.conflicts == [] and "45.000" not in a.text
+    # refused for counting something else, not for lack of evidence
+    assert a.text == "In den Artikeln finde ich dazu keine belegte Zahl."
+    assert [c.kind for c in a.checks].count("abstained") == 1 and not any(c.kind in ("fallback", "conflict") for c in a.checks)
 
 
 def test_a_share_question_answered_with_a_count_is_answered_from_the_articles(make_assistant):
@@ -325,3 +328,11 @@ def test_a_figure_question_whose_quoted_fallback_holds_no_number_is_refused(make
     b = make_assistant(FakeLLM(["Es sind 45.000 Soldaten [1]."])).ask(
         "Wie hoch ist die Zahl der Soldaten, die Pjöngjang laut dem südkoreanischen Geheimdienst bereitstellen will?")
     assert b.fallback and not b.abstained and "12.000" in b.text
+
+
+def test_a_named_source_missing_from_the_store_searches_every_article(make_assistant):
+    assistant = make_assistant()
+    assert assistant.retriever.retrieve("Wie viele Soldaten?", 5, docs=["no-such-article"]) == []
+    assistant.sources.named = lambda q: ["no-such-article"]  # the metadata names an article the store lacks
+    a = assistant.ask("Wie viele Soldaten will Pjöngjang laut NIS bereitstellen?")
+    assert len({p.doc_id for p in a.passages}) > 1 and not any(c.kind == "source_named" for c in a.checks)
