@@ -25,7 +25,7 @@ KIND_BADGES = {
     "report": ("Report", "rag-badge-report", "A news report."),
 }
 
-# Which checks changed the answer, and how to say so.
+# Which checks changed the answer (or noted something about it), and how to say so.
 CHECK_LABELS = {
     "marker_out_of_range": "Citation removed",
     "marker_unsupported": "Citation removed",
@@ -194,7 +194,7 @@ def checks_html(answer: Answer) -> str:
             f' <span class="rag-check-detail">({esc(c.detail)})</span>{sentence}</li>'
         )
     return (
-        f'<details class="rag-checks" open><summary>What the checks changed ({len(changed)})</summary>'
+        f'<details class="rag-checks" open><summary>What the checks did ({len(changed)})</summary>'
         f'<ul>{"".join(items)}</ul></details>'
     )
 
