@@ -356,11 +356,9 @@ ASKS_FIGURE = re.compile(
 
 # number words text2num leaves as words when they stand alone ("zwei Soldaten"), and vague counts;
 # not "ein"/"one", which are mostly articles
-_NUMBER_WORDS = re.compile(
-    r"\b(zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|dutzend\w*|hunderte\w*|tausende\w*|"
-    r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds|thousands)\b",
-    re.I,
-)
+_CARDINALS = (r"zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|"
+              r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve")
+_NUMBER_WORDS = re.compile(rf"\b({_CARDINALS}|dutzend\w*|hunderte\w*|tausende\w*|dozens?|hundreds|thousands)\b", re.I)
 
 
 # The question asks for a share, which a count does not give ("Welchen Anteil des Haushalts …?"
@@ -370,8 +368,8 @@ ASKS_SHARE = re.compile(
     r"what (share|percentage|proportion|fraction))\b",
     re.I,
 )
-_NUMBER_WORD = (r"ein|eine|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig|vierzig|fünfzig|"
-                r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty")
+# before "Prozent" or a fraction: the cardinals, "ein"/"one" (an article elsewhere) and the tens
+_NUMBER_WORD = rf"{_CARDINALS}|ein|eine|one|zwanzig|dreißig|vierzig|fünfzig|twenty|thirty|forty|fifty"
 # a share: a number with a percent sign or word, a fraction with its article or number, or a half
 # ("China warned third parties" and "im dritten Quartal" are none)
 _SHARE = re.compile(

@@ -17,7 +17,8 @@ import numpy as np
 from index.embedding import load_embed_model
 
 from .checks import ASKS_SHARE, SupportScorer, citation, counts_asked, counts_other, lacks_asked_figure, states_share, verify, word_stems
-from .conflicts import is_headline, asks_comparison, find_conflicts, on_question, side_by_side, source_label, source_views, views_side_by_side
+from .conflicts import (asks_comparison, author_label, find_conflicts, is_headline, on_question, side_by_side, source_label,
+                        source_views, views_side_by_side)
 from .language import detect_language
 from .llm import ChatBackend, make_backend
 from .output_guard import hopeless, without_loop
@@ -47,19 +48,20 @@ def _refusal(message: str, checks: list[Check], raw: str, base: dict) -> Answer:
 
 def _quotes_count(question: str, answer: Answer, language: str) -> bool | None:
     """Does one of the answer's quoted sentences count what a "wie viele X" question asks,
-    or give the share a "welchen Anteil" question asks for?
-    (None: the question's counted thing cannot be matched; see checks.counts_asked)"""
-    if ASKS_SHARE.search(question) and answer.citations:
-        return any(states_share(c.quote) for c in answer.citations)
+    or give the share a "welchen Anteil" question asks for? False also when a figure question
+    whose counted thing cannot be matched ("Wie hoch ist das Budget?", English "how many")
+    gets quotes without any number. None: cannot tell (see checks.counts_asked), or no quotes."""
+    if not answer.citations:
+        return None
+    quotes = " ".join(c.quote for c in answer.citations)
+    if ASKS_SHARE.search(question):
+        return states_share(quotes)
     found = [counts_asked(question, c.quote, language) for c in answer.citations]
     if any(found):
         return True
-    return None if all(f is None for f in found) else False
-
-
-def _source_name(meta: dict) -> str:
-    """"Achgut, Dr. Christian Osthold" (what a check says about an article)."""
-    return ", ".join(x for x in (meta.get("outlet", ""), meta.get("author", "")) if x and x.lower() != "unknown") or "?"
+    if any(f is False for f in found) or lacks_asked_figure(question, quotes, language):
+        return False
+    return None
 
 
 class Assistant:
@@ -154,8 +156,6 @@ class Assistant:
         if v.kept == 0:
             answer = self._fallback(standalone, given, language, checks, raw, base)
             quotes_count = _quotes_count(standalone, answer, language)
-            if quotes_count is None and not answer.abstained and lacks_asked_figure(standalone, " ".join(c.quote for c in answer.citations), language):
-                quotes_count = False  # "Wie hoch ist das Budget?", "how many …?": the quotes hold no number at all
             answer = self._with_conflicts(answer, deeper)
             if quotes_count is False and not any(c["value"] is not None for c in answer.conflicts):
                 # "how many drones?": neither a quoted sentence nor a listed figure counts what is asked
@@ -187,8 +187,7 @@ class Assistant:
         if named:
             ranked = self.retriever.retrieve(query, depth, docs=named)
             if ranked:
-                searched = [d for d in named if d in self.retriever.chunk_docs]
-                names = "; ".join(_source_name(self.retriever.doc_meta[d]) for d in searched)
+                names = "; ".join(dict.fromkeys(author_label(p) for p in ranked))
                 checks.append(Check("source_named", f"the question names its source: only {names} searched", action="kept"))
                 return ranked
         return self.retriever.retrieve(query, depth)
