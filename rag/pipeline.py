@@ -17,8 +17,8 @@ import numpy as np
 from index.embedding import load_embed_model
 
 from .checks import ASKS_SHARE, SupportScorer, citation, counts_asked, counts_other, lacks_asked_figure, states_share, verify, word_stems
-from .conflicts import (asks_comparison, author_label, find_conflicts, is_headline, on_question, side_by_side, source_label,
-                        source_views, views_side_by_side)
+from .conflicts import (MAX_VIEWS, View, asks_comparison, author_label, find_conflicts, is_headline, on_question, side_by_side,
+                        source_label, source_views, views_side_by_side)
 from .language import detect_language
 from .llm import ChatBackend, make_backend
 from .output_guard import hopeless, without_loop
@@ -26,6 +26,7 @@ from .prompts import answer_messages, condense_messages, leaks_prompt, localized
 from .retrieval import HybridRetriever
 from .settings import Settings, load_settings
 from .sources import SourceNames
+from .speakers import names, speaker, whole_quote
 from .types import Answer, Check, Passage, StreamEvent
 from .validate import clean_history, clean_question
 
@@ -183,7 +184,7 @@ class Assistant:
     def _retrieve(self, query: str, depth: int, checks: list[Check]) -> list[Passage]:
         """The ranked passages; only the named articles' when the question names its source
         (not when it compares sources: "Widerspricht Schake den anderen?" needs them all)."""
-        named = self.sources.named(query) if self.settings.scope_to_named_source and not asks_comparison(query) else []
+        named = self._scope(query)
         if named:
             ranked = self.retriever.retrieve(query, depth, docs=named)
             if ranked:
@@ -191,6 +192,10 @@ class Assistant:
                 checks.append(Check("source_named", f"the question names its source: only {names} searched", action="kept"))
                 return ranked
         return self.retriever.retrieve(query, depth)
+
+    def _scope(self, query: str) -> list[str]:
+        """The articles a question names as its source, if it should be answered from them only."""
+        return self.sources.named(query) if self.settings.scope_to_named_source and not asks_comparison(query) else []
 
     def _generate(self, messages: list[dict[str, str]], timings: dict[str, float], t0: float) -> Generator[StreamEvent, None, str]:
         """Stream the model's tokens and return its text; stop early once the output is
@@ -298,12 +303,20 @@ class Assistant:
             ]
             answer.checks.append(Check("conflict", f"{len(figs)} different figures for {figs[0].quantity} across sources; listed side by side", action="kept"))
             return answer
+        person = speaker(question)
+        if person:
+            views = self._speaker_views(answer, person)
+            if views:
+                return self._add_views(answer, views, f"the question asks what {person} said: {len(views)} articles quoted where they name {person}")
         if not asks_comparison(question):
             return answer
         cited = {c.n: (c.start - c.passage_start, c.end - c.passage_start) for c in answer.citations}
         views = source_views(question, answer.passages, self.scorer, self.settings.min_dense_score, cited)
         if not views:
             return answer
+        return self._add_views(answer, views, f"the question compares sources: {len(views)} articles quoted side by side")
+
+    def _add_views(self, answer: Answer, views: list[View], why: str) -> Answer:
         answer.text += "\n\n" + views_side_by_side(views, answer.passages, answer.language)
         self._cite(answer, [(v.passage, (v.start, v.end)) for v in views])
         answer.conflicts = [
@@ -311,8 +324,48 @@ class Assistant:
              "source": source_label(answer.passages[v.passage - 1]), "sentence": v.sentence}
             for v in views
         ]
-        answer.checks.append(Check("views", f"the question compares sources: {len(views)} articles quoted side by side", action="kept"))
+        answer.checks.append(Check("views", why, action="kept"))
         return answer
+
+    def _speaker_views(self, answer: Answer, person: str) -> list[View]:
+        """Each article's sentence that names `person`, from every chunk of the store (of
+        the named source's only, when the question names one): the one the answer cites if
+        it names the person, else the one closest to the question. Articles in the order
+        retrieval ranked them; chunks not among the answer's passages join them. [] unless
+        two articles name the person: one article's words need no side-by-side list."""
+        question = answer.standalone_question or answer.question
+        scope = set(self._scope(question))
+        qv = self.encode([question])[0]
+        stems = word_stems(question)
+        cited = {(c.doc_id, c.start) for c in answer.citations}
+        best: dict[str, tuple[float, str, tuple[int, int]]] = {}  # doc -> (rank, chunk id, span in chunk)
+        for cid, node in self.retriever.nodes.items():
+            doc = node.metadata.get("doc_id")
+            if (scope and doc not in scope) or not names(node.text, person):
+                continue
+            p = self.retriever.passage(cid)
+            for rank, _, (a, b) in self.scorer.ranked(qv, p, stems):
+                text = p.text[a:b]
+                # a title has no closing mark; a question quoted from the person is their words
+                if b - a < 25 or not text.rstrip("“”\"'» )").endswith((".", "!", "?")) or not names(text, person):
+                    continue
+                rank += 1.0 if (doc, p.start + a) in cited else 0.0  # what the answer cites comes first
+                if doc not in best or rank > best[doc][0]:
+                    best[doc] = (rank, cid, (a, b))
+        if len(best) < 2:
+            return []
+        order = list(dict.fromkeys([p.doc_id for p in answer.passages] + sorted(best, key=lambda d: -best[d][0])))
+        views = []
+        for doc in [d for d in order if d in best][:MAX_VIEWS]:
+            _, cid, span = best[doc]
+            p = self.retriever.passage(cid)
+            a, b = whole_quote(self.scorer.sentences(p)[0], span, p.text)
+            n = next((i for i, p in enumerate(answer.passages, 1) if p.chunk_id == cid), None)
+            if n is None:
+                answer.passages = answer.passages + [p]  # a new list: `base` is shared
+                n = len(answer.passages)
+            views.append(View(n, " ".join(answer.passages[n - 1].text[a:b].split()), a, b))
+        return views
 
     @staticmethod
     def _cite(answer: Answer, spans: list[tuple[int, tuple[int, int]]]) -> None:

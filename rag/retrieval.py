@@ -103,15 +103,17 @@ class HybridRetriever:
         fused = weighted_score_fusion(dense, sparse, self.settings.dense_weight, self.settings.bm25_weight)
         # ids written after this retriever was built (a re-index under way) are skipped
         best = [k for k in sorted(fused, key=lambda k: (-fused[k], k)) if k in self.nodes][:top_k]
-        out = []
-        for cid in best:
-            node = self.nodes[cid]
-            m = node.metadata
-            out.append(Passage(
-                doc_id=m["doc_id"], text=node.text, start=int(m["start"]), end=int(m["end"]), score=round(fused[cid], 4),
-                chunk_id=cid, dense_score=dense.get(cid), bm25_score=sparse.get(cid),
-                title=m.get("title", ""), outlet=m.get("outlet", ""), author=m.get("author", ""),
-                date=m.get("date", ""), kind=m.get("kind", ""),
-            ))
+        out = [self.passage(cid, fused[cid], dense.get(cid), sparse.get(cid)) for cid in best]
         log.debug("retrieved %d passages in %.1f ms", len(out), 1000 * (time.perf_counter() - t0))
         return out
+
+    def passage(self, chunk_id: str, score: float = 0.0, dense: float | None = None, sparse: float | None = None) -> Passage:
+        """The stored chunk `chunk_id` as a Passage (scores: what retrieval gave it, if it ran)."""
+        node = self.nodes[chunk_id]
+        m = node.metadata
+        return Passage(
+            doc_id=m["doc_id"], text=node.text, start=int(m["start"]), end=int(m["end"]), score=round(score, 4),
+            chunk_id=chunk_id, dense_score=dense, bm25_score=sparse,
+            title=m.get("title", ""), outlet=m.get("outlet", ""), author=m.get("author", ""),
+            date=m.get("date", ""), kind=m.get("kind", ""),
+        )

@@ -336,3 +336,24 @@ def test_a_named_source_missing_from_the_store_searches_every_article(make_assis
     assistant.sources.named = lambda q: ["no-such-article"]  # the metadata names an article the store lacks
     a = assistant.ask("Wie viele Soldaten will Pjöngjang laut NIS bereitstellen?")
     assert len({p.doc_id for p in a.passages}) > 1 and not any(c.kind == "source_named" for c in a.checks)
+
+
+def test_a_question_for_a_persons_words_quotes_each_article_that_names_them(make_assistant, articles):
+    q = "Was wird der ukrainische Militärgeheimdienstchef Kyrylo Budanow in den Artikeln zitiert?"
+    a = make_assistant(FakeLLM(["Kyrylo Budanow wird in den Artikeln zitiert [1]."])).ask(q)
+    views = [v for v in a.conflicts if v["quantity"] == "view"]
+    assert {v["doc_id"][:3] for v in views} == {"001", "002"}, a.text  # "Budanov" in the translated piece, "Budanow" in the other
+    assert any("Verbündete" in v["sentence"] for v in views) and any("wichtigsten Partner" in v["sentence"] for v in views)
+    cited = {c.n: c for c in a.citations}
+    for v in views:
+        c = cited[v["passage"]]
+        assert articles[c.doc_id].text[c.start : c.end] == c.quote and ("Budanov" in c.quote or "Budanow" in c.quote)
+    assert any(c.kind == "views" and "Budanow" in c.detail for c in a.checks)
+
+
+def test_a_persons_quotation_is_quoted_whole_and_where_asks_for_no_quotes(make_assistant):
+    a = make_assistant().ask("Was sagte US-Verteidigungsminister Lloyd Austin laut den verschiedenen Artikeln über die nordkoreanischen Soldaten?")
+    views = {v["doc_id"][:3]: v["sentence"] for v in a.conflicts if v["quantity"] == "view"}
+    assert set(views) == {"000", "002", "003"} and all("Austin" in s for s in views.values())
+    assert "Das bleibt abzuwarten" in views["003"]  # the splitter cuts after "Was genau tun sie dort?"
+    assert not make_assistant().ask("Wo hat Lloyd Austin das gesagt?").conflicts
