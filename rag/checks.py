@@ -192,6 +192,22 @@ _NAME_RUN = re.compile(r"\b[A-ZÄÖÜ][\w'’-]+(?:\s+(?:von\s+|van\s+|de\s+)?[A
 _NOT_NAMES = {"der", "die", "das", "ein", "eine", "laut", "nach", "auch", "dass", "denn", "doch", "aber", "und", "wie", "wer"}
 
 
+def names_someone(sentence: str, besides: str = "") -> bool:
+    """A run of two or more capitalised words, not counting a leading article or words of
+    `besides` (the question: "Moskau Pjöngjang" in a sentence is the question's topic, not
+    who it asks for): a sign of a name ("Der Militärexperte Gustav Gressel", "Roderich
+    Kiesewetter"). German capitalises nouns, so "Der Gedanke" is no run, though
+    "Nordkoreanische Soldaten" at a sentence's start still reads as one."""
+    known = set(besides.lower().split())
+    for run in _NAME_RUN.findall(sentence):
+        words = [w for w in run.split() if w.lower() not in known]
+        if words and words[0].lower() in _NOT_NAMES:
+            words = words[1:]
+        if len(words) >= 2:
+            return True
+    return False
+
+
 def unsupported_names(claim: str, evidence: str) -> list[str]:
     """Runs of capitalised words (people, places, organisations) missing from the evidence.
 

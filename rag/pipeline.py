@@ -16,7 +16,8 @@ import numpy as np
 
 from index.embedding import load_embed_model
 
-from .checks import ASKS_SHARE, SupportScorer, citation, counts_asked, counts_other, lacks_asked_figure, states_share, verify, word_stems
+from .checks import (ASKS_SHARE, SupportScorer, citation, counts_asked, counts_other, lacks_asked_figure, names_someone, states_share, verify,
+                     word_stems)
 from .conflicts import (MAX_VIEWS, View, asks_comparison, author_label, find_conflicts, is_headline, on_question, side_by_side,
                         source_label, source_views, views_side_by_side)
 from .language import detect_language
@@ -31,6 +32,9 @@ from .types import Answer, Check, Passage, StreamEvent
 from .validate import clean_history, clean_question
 
 log = logging.getLogger(__name__)
+
+# the question asks who did or said something: its answer is a person
+ASKS_WHO = re.compile(r"^\W*(und\s+|and\s+)?(wer|wem|wen|who|whom)\b", re.I)
 
 # What the model writes when it declines; its answer then counts as an abstention.
 REFUSAL = re.compile(
@@ -235,6 +239,7 @@ class Assistant:
         # only where no statement matches
         scored.sort(key=lambda x: (x[0], -x[1]))
         chosen, used = [], set()
+        asks_who = bool(ASKS_WHO.search(query))
         first = None  # the first quote's rank: a second one must come close to it
         for headline, rank, sim, i, span in scored:
             if len(chosen) == 2 or (first is not None and (headline or rank < first - self.settings.fallback_quote_margin)):
@@ -242,6 +247,8 @@ class Assistant:
             if sim < self.settings.min_dense_score:
                 continue
             text = " ".join(passages[i - 1].text[span[0] : span[1]].split())
+            if chosen and asks_who and not names_someone(text, query):
+                continue  # "Wer hat … als Sklavenhandel bezeichnet?": a second quote that names no one answers nothing
             if text not in used:  # overlapping chunks hold the same sentence: quote it once
                 first = rank if first is None else first
                 chosen.append((i, span))

@@ -249,3 +249,13 @@ def test_a_figure_of_another_nationality_or_not_of_the_dead_counts_something_els
     # what follows the counted noun ("in die russische Provinz") is not what is counted
     assert not counts_other(q, "Kim schickte 14.000 nordkoreanische Soldaten in die russische Provinz Kursk.", "nordkoreanische Soldaten")
     assert not counts_other("How many soldiers died?", "12.000 Soldaten kamen.", "Soldaten", "en")  # German questions only
+
+
+def test_a_sentence_names_someone_by_a_run_of_capitalised_words_not_the_questions():
+    from rag.checks import names_someone
+
+    assert names_someone("Der Militärexperte Gustav Gressel bezeichnete diesen Deal als Sklavenhandel.")
+    assert not names_someone("Der Gedanke, dass der Krieg eskaliert, ist ernst.")  # article + one noun
+    q = "Wer hat das Geschäft zwischen Moskau und Pjöngjang als Sklavenhandel bezeichnet?"
+    assert not names_someone("Am wichtigsten ist, dass Moskau Pjöngjang Devisen verschafft.", q)  # the question's own places
+    assert names_someone("Am wichtigsten ist, dass Moskau Pjöngjang Devisen verschafft.")

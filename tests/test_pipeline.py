@@ -304,6 +304,18 @@ def test_the_fallback_quotes_a_statement_not_a_headline_that_repeats_it(make_ass
     assert not any("„Militärexperte bezeichnete den Deal als Sklavenhandel“" in line for line in quotes)
 
 
+@pytest.mark.parametrize("question,name", [
+    ("Who called Europe's failure to react to the North Korean deployment a \"fatal omission\"?", "Roderich Kiesewetter"),
+    ("Wer hat das Geschäft zwischen Moskau und Pjöngjang als Sklavenhandel bezeichnet?", "Gustav Gressel"),
+])
+def test_a_who_question_gets_no_second_quote_that_names_no_one(make_assistant, question, name):
+    # measured on the set: both had a second quote within the margin that names no one
+    # ("Der Gedanke, dass der Ukraine-Krieg …", "… die sowohl Moskau als auch Pjöngjang in die Karten spielt")
+    a = make_assistant(FakeLLM(["Das sagte Wladimir Putin [1]."])).ask(question)
+    quotes = [line for line in a.text.splitlines() if line.startswith("„")]
+    assert a.fallback and len(quotes) == 1 and name in quotes[0], a.text
+
+
 def test_a_how_many_question_about_the_dead_gets_no_list_of_troop_counts(make_assistant):
     q = "Wie viele ukrainische Soldaten sind bei den Kämpfen um Siedlowskoje ums Leben gekommen?"
     a = make_assistant(FakeLLM(["Es waren 45.000 Soldaten [1]."])).ask(q)
