@@ -56,6 +56,15 @@ KIND_LABEL = {
 class Claim:
     text: str  # without markers
     markers: list[int]
+    names_passage: bool = False  # a marker is a word of the sentence: "In [1] wird deutlich, …"
+
+
+# a marker used as a noun ("Die Artikel [1] und [2] führen …", "In [1] wird deutlich", "according
+# to [2], …"): stripped, it leaves a hole, and what the sentence says of that passage is lost
+NOUN_MARKER = re.compile(
+    r"\b(in|im|und|and|artikeln?|articles?|passages?|auszug|auszügen?|quellen?|sources?|laut|to|of|from|siehe|see)\s*"
+    + MARKER.pattern + r"\s*(?=[^\W\d]|,)", re.I,
+)
 
 
 @dataclass
@@ -73,7 +82,7 @@ def parse_markers(text: str) -> list[int]:
 
 
 def strip_markers(text: str) -> str:
-    return re.sub(r"\s+([.,;:!?])", r"\1", MARKER.sub("", text)).strip()
+    return re.sub(r"[ \t]{2,}", " ", re.sub(r"\s+([.,;:!?])", r"\1", MARKER.sub("", text))).strip()
 
 
 def split_claims(text: str, language: str) -> list[Claim]:
@@ -94,7 +103,7 @@ def split_claims(text: str, language: str) -> list[Claim]:
             if claims:
                 claims[-1].markers += markers
             continue
-        claims.append(Claim(bare, markers))
+        claims.append(Claim(bare, markers, bool(NOUN_MARKER.search(raw))))
     return claims
 
 
@@ -289,6 +298,9 @@ def verify(answer: str, passages: list[Passage], language: str, scorer: SupportS
     kept_vecs: list[np.ndarray] = []
     attributed: set[str] = set()  # name each opinion/analysis source once, at its first claim
     for claim, vec in zip(claims, vecs):
+        if claim.names_passage:
+            checks.append(Check("claim_removed", "the sentence names a passage by its number (\"In [1] wird …\"); without it the sentence has a hole", claim.text, "removed"))
+            continue
         valid = []
         for m in dict.fromkeys(claim.markers):
             if 1 <= m <= n:
