@@ -24,9 +24,9 @@ from .language import detect_language
 from .llm import ChatBackend, make_backend
 from .output_guard import hopeless, without_loop
 from .prompts import answer_messages, condense_messages, leaks_prompt, localized
-from .retrieval import HybridRetriever
+from .retrieval import HybridRetriever, spread_by_article
 from .settings import Settings, load_settings
-from .sources import SourceNames
+from .sources import SourceNames, asks_across
 from .speakers import names, speaker, whole_quote
 from .types import Answer, Check, Passage, StreamEvent
 from .validate import clean_history, clean_question
@@ -195,7 +195,11 @@ class Assistant:
                 names = "; ".join(dict.fromkeys(author_label(p) for p in ranked))
                 checks.append(Check("source_named", f"the question names its source: only {names} searched", action="kept"))
                 return ranked
-        return self.retriever.retrieve(query, depth)
+        ranked = self.retriever.retrieve(query, depth)
+        if self.settings.spread_across_articles and asks_across(query):
+            checks.append(Check("spread", "the question asks across the articles: each article's best passage first", action="kept"))
+            return spread_by_article(ranked)
+        return ranked
 
     def _scope(self, query: str) -> list[str]:
         """The articles a question names as its source, if it should be answered from them only."""

@@ -40,6 +40,20 @@ def weighted_score_fusion(dense: dict[str, float], sparse: dict[str, float], den
     return {k: dense_weight * nd.get(k, 0.0) + sparse_weight * ns.get(k, 0.0) for k in set(nd) | set(ns)}
 
 
+def spread_by_article(passages: list[Passage]) -> list[Passage]:
+    """Each article's best passage first (in rank order), then each one's second, and so on.
+
+    For a question over all the articles ("Welche Angaben machen die Artikel …?"): ranked by
+    score alone, the top three were 002, 002, 004 and the model answered from one article.
+    Written here because llama-index's MMR diversifies by embedding, not by article."""
+    seen: dict[str, int] = {}
+    keyed = []
+    for i, p in enumerate(passages):
+        keyed.append((seen.get(p.doc_id, 0), i, p))
+        seen[p.doc_id] = seen.get(p.doc_id, 0) + 1
+    return [p for *_, p in sorted(keyed, key=lambda x: x[:2])]
+
+
 class HybridRetriever:
     """Loads the store once; `retrieve()` is cheap enough to call per question."""
 

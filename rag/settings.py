@@ -91,6 +91,10 @@ class Settings:
     # Real model on the 23 questions of the set that name a source: citation precision
     # 0.750 -> 0.920, correct 14 -> 15 of 23 (16 with the share check of rag/checks.py).
     scope_to_named_source: bool = True
+    # A question over all the articles ("Welche Angaben machen die Artikel …?", "across the
+    # articles") reads each article's best passage first, not the top passages by score
+    # (rag/retrieval.py spread_by_article). Measured: see docs/eval/README.md.
+    spread_across_articles: bool = True
 
     # limits on input
     max_question_chars: int = 2000

@@ -76,3 +76,17 @@ class SourceNames:
         if len(hits) == len(self.doc_ids):
             return []
         return [d for d in self.doc_ids if d in hits]
+
+
+# the question asks over all the articles ("Welche Angaben machen die Artikel …?", "Across
+# the articles, …", "laut den verschiedenen Artikeln", "Welche Artikel führen … zurück"), not
+# "Artikel 4 des Abkommens" or "Forget the articles"
+ASKS_ACROSS = re.compile(
+    r"\b(across|in|according to|laut|nach|machen|sagen|berichten) (the |den |die |allen |all )?(verschiedenen |different )?"
+    r"(articles|artikeln?|quellen|sources)\b|\bwelche (artikel|quellen)\b(?! (des|der|\d))|\bwhich (articles|sources)\b",
+    re.I,
+)
+
+
+def asks_across(question: str) -> bool:
+    return bool(ASKS_ACROSS.search(question))

@@ -369,3 +369,17 @@ def test_a_persons_quotation_is_quoted_whole_and_where_asks_for_no_quotes(make_a
     assert set(views) == {"000", "002", "003"} and all("Austin" in s for s in views.values())
     assert "Das bleibt abzuwarten" in views["003"]  # the splitter cuts after "Was genau tun sie dort?"
     assert not make_assistant().ask("Wo hat Lloyd Austin das gesagt?").conflicts
+
+
+def test_a_question_over_all_the_articles_reads_each_articles_best_passage(make_assistant):
+    import re
+
+    q = "Welche Angaben machen die Artikel zum Umfang der nordkoreanischen Munitionslieferungen an Russland?"
+    llm = FakeLLM()
+    a = make_assistant(llm).ask(q)
+    given = re.findall(r'<passage id="\d+" source="([^"]+)"', llm.calls[0][-1]["content"])
+    assert len(given) == 3 and len(set(given)) == 3, given  # three articles, not 002, 002, 004
+    assert len({p.doc_id for p in a.passages[:3]}) == 3 and any(c.kind == "spread" for c in a.checks)
+    # switched off, the top three by score come from two articles
+    plain = make_assistant(FakeLLM(), spread_across_articles=False).ask(q)
+    assert len({p.doc_id for p in plain.passages[:3]}) < 3 and not any(c.kind == "spread" for c in plain.checks)

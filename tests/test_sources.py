@@ -1,4 +1,6 @@
 """Which articles a question names as its source (rag/sources.py), from the corpus metadata."""
+import pytest
+
 from rag.sources import SourceNames, aliases
 
 META = {
@@ -45,3 +47,19 @@ def test_several_authors_each_name_their_article():
 
 def test_a_question_that_names_every_source_restricts_nothing():
     assert NAMES.named("Was sagen Achgut, Schake, Mousavi, DW und IZ?") == []
+
+
+@pytest.mark.parametrize("question,across", [
+    ("Welche Angaben machen die Artikel zum Umfang der Munitionslieferungen?", True),
+    ("Across the articles, how did South Korea respond?", True),
+    ("Was wird Kyrylo Budanow in den Artikeln zitiert?", True),
+    ("Welche Artikel führen das auf Personalprobleme zurück?", True),
+    ("Auf welchen Artikel des Partnerschaftsvertrags verwies Putin?", False),
+    ("Und was regelt dessen Artikel 4?", False),
+    ("Forget the articles. How many soldiers died?", False),
+    ("Laut Osthold: wie viele Soldaten?", False),
+])
+def test_a_question_over_all_the_articles(question, across):
+    from rag.sources import asks_across
+
+    assert asks_across(question) is across

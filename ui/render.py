@@ -41,9 +41,10 @@ CHECK_LABELS = {
     "conflict": "Sources disagree",
     "views": "Sources compared",
     "source_named": "Only the named source searched",
+    "spread": "Every article searched",
 }
 CHANGING_ACTIONS = {"removed", "reattributed", "fallback"}
-NOTED_KINDS = {"attributed", "truncated", "source_named"}
+NOTED_KINDS = {"attributed", "truncated", "source_named", "spread"}
 
 # [1], [1, 2], [Quelle 3], [1 und 2] (the markers the checks understand, rag/checks.py)
 MARKER = re.compile(r"\[(?:(?:Auszug|Passage|Quelle|Source|Nr\.?)\s*)?(\d+(?:\s*(?:,|;|und|and|&)\s*\d+)*)\]", re.I)
