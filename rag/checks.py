@@ -59,12 +59,17 @@ class Claim:
     names_passage: bool = False  # a marker is a word of the sentence: "In [1] wird deutlich, …"
 
 
-# a marker used as a noun ("Die Artikel [1] und [2] führen …", "In [1] wird deutlich", "according
-# to [2], …"): stripped, it leaves a hole, and what the sentence says of that passage is lost
+# a marker used as a noun after a preposition ("In [1] wird deutlich", "according to [2], …",
+# "laut [1] sind es …"): stripped, it leaves a hole, and what the sentence says of that passage
+# is lost. After a noun it is an apposition ("Im Artikel [1] heißt es" reads whole without it).
 NOUN_MARKER = re.compile(
-    r"\b(in|im|und|and|artikeln?|articles?|passages?|auszug|auszügen?|quellen?|sources?|laut|to|of|from|siehe|see)\s*"
-    + MARKER.pattern + r"\s*(?=[^\W\d]|,)", re.I,
+    r"\b(in|im|aus|laut|nach|von|bei|to|of|from|siehe|see)\s*" + MARKER.pattern + r"\s*(?=[^\W\d]|,)", re.I,
 )
+# "[1] und [2]", "[1], [2]": one group of markers
+_MARKER_GROUP = re.compile(MARKER.pattern + r"(?:\s*(?:,|und|and|&)\s*" + MARKER.pattern + r")+", re.I)
+# several markers after a plural noun are its subject: "Die Artikel [1] und [2] führen … zurück"
+# without them claims it of every article
+_NAMED_GROUP = re.compile(r"\b(artikel|articles|quellen|sources|auszüge|passages|texte|texts)\s*" + _MARKER_GROUP.pattern, re.I)
 
 
 @dataclass
@@ -82,7 +87,8 @@ def parse_markers(text: str) -> list[int]:
 
 
 def strip_markers(text: str) -> str:
-    return re.sub(r"[ \t]{2,}", " ", re.sub(r"\s+([.,;:!?])", r"\1", MARKER.sub("", text))).strip()
+    text = MARKER.sub("", _MARKER_GROUP.sub("", text))  # "[1] und [2]" goes whole, not leaving "und"
+    return re.sub(r"[ \t]{2,}", " ", re.sub(r"\s+([.,;:!?])", r"\1", text)).strip()
 
 
 def split_claims(text: str, language: str) -> list[Claim]:
@@ -103,7 +109,8 @@ def split_claims(text: str, language: str) -> list[Claim]:
             if claims:
                 claims[-1].markers += markers
             continue
-        claims.append(Claim(bare, markers, bool(NOUN_MARKER.search(raw))))
+        names_passage = bool(_NAMED_GROUP.search(raw) or NOUN_MARKER.search(_MARKER_GROUP.sub("[0]", raw)))
+        claims.append(Claim(bare, markers, names_passage))
     return claims
 
 
@@ -207,7 +214,7 @@ def names_someone(sentence: str, besides: str = "") -> bool:
     who it asks for): a sign of a name ("Der Militärexperte Gustav Gressel", "Roderich
     Kiesewetter"). German capitalises nouns, so "Der Gedanke" is no run, though
     "Nordkoreanische Soldaten" at a sentence's start still reads as one."""
-    known = set(besides.lower().split())
+    known = set(re.findall(r"[\w'’-]+", besides.lower()))
     for run in _NAME_RUN.findall(sentence):
         words = [w for w in run.split() if w.lower() not in known]
         if words and words[0].lower() in _NOT_NAMES:

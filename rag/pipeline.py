@@ -27,7 +27,7 @@ from .prompts import answer_messages, condense_messages, leaks_prompt, localized
 from .retrieval import HybridRetriever, spread_by_article
 from .settings import Settings, load_settings
 from .sources import SourceNames, asks_across
-from .speakers import names, speaker, whole_quote
+from .speakers import names, reports_speech, speaker, whole_quote
 from .types import Answer, Check, Passage, StreamEvent
 from .validate import clean_history, clean_question
 
@@ -339,7 +339,7 @@ class Assistant:
         return answer
 
     def _speaker_views(self, answer: Answer, person: str) -> list[View]:
-        """Each article's sentence that names `person`, from every chunk of the store (of
+        """Each article's sentence that names `person` and reports speech, from every chunk of the store (of
         the named source's only, when the question names one): the one the answer cites if
         it names the person, else the one closest to the question. Articles in the order
         retrieval ranked them; chunks not among the answer's passages join them. [] unless
@@ -358,7 +358,8 @@ class Assistant:
             for rank, _, (a, b) in self.scorer.ranked(qv, p, stems):
                 text = p.text[a:b]
                 # a title has no closing mark; a question quoted from the person is their words
-                if b - a < 25 or not text.rstrip("“”\"'» )").endswith((".", "!", "?")) or not names(text, person):
+                if (b - a < 25 or not text.rstrip("“”\"'» )").endswith((".", "!", "?")) or not names(text, person)
+                        or not reports_speech(text)):
                     continue
                 rank += 1.0 if (doc, p.start + a) in cited else 0.0  # what the answer cites comes first
                 if doc not in best or rank > best[doc][0]:

@@ -79,11 +79,14 @@ class SourceNames:
 
 
 # the question asks over all the articles ("Welche Angaben machen die Artikel …?", "Across
-# the articles, …", "laut den verschiedenen Artikeln", "Welche Artikel führen … zurück"), not
-# "Artikel 4 des Abkommens" or "Forget the articles"
+# the articles, …", "laut den verschiedenen Artikeln", "Welche Artikel führen … zurück", "What
+# do the articles say …?"), not "Artikel 4 des Abkommens", "in Artikel 4" or "Forget the
+# articles", nor "according to sources in Kyiv" (no article: some sources, not the corpus's)
+_DET = r"(?:the |den |die |allen |all (?:the )?|these |diesen )(?:verschiedenen |different |vorliegenden |five |fünf )?"
 ASKS_ACROSS = re.compile(
-    r"\b(across|in|according to|laut|nach|machen|sagen|berichten) (the |den |die |allen |all )?(verschiedenen |different )?"
-    r"(articles|artikeln?|quellen|sources)\b|\bwelche (artikel|quellen)\b(?! (des|der|\d))|\bwhich (articles|sources)\b",
+    rf"\b(?:across|in|according to|laut|nach|machen|sagen|berichten|schreiben) {_DET}(?:articles|artikeln?|quellen|sources)\b(?!\s*\d)|"
+    rf"\b(?:the|die) (?:articles|artikel) (?:say|report|write|sagen|berichten|schreiben)\b|"
+    r"\bwelche (?:artikel|quellen)\b(?! (?:des|der|\d))|\bwhich (?:articles|sources)\b",
     re.I,
 )
 

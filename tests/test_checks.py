@@ -258,15 +258,25 @@ def test_a_sentence_names_someone_by_a_run_of_capitalised_words_not_the_question
     assert not names_someone("Der Gedanke, dass der Krieg eskaliert, ist ernst.")  # article + one noun
     q = "Wer hat das Geschäft zwischen Moskau und Pjöngjang als Sklavenhandel bezeichnet?"
     assert not names_someone("Am wichtigsten ist, dass Moskau Pjöngjang Devisen verschafft.", q)  # the question's own places
+    assert not names_someone("Am wichtigsten ist, dass Moskau Pjöngjang Devisen verschafft.", "zwischen Moskau und Pjöngjang?")
     assert names_someone("Am wichtigsten ist, dass Moskau Pjöngjang Devisen verschafft.")
 
 
 def test_a_marker_used_as_a_word_of_the_sentence_removes_the_claim():
-    claims = split_claims("Die Artikel [1] und [2] führen es zurück. In [1] wird deutlich, dass Kiew zögert. Es sind 12.000 Soldaten [1].", "de")
+    claims = split_claims("In [1] wird deutlich, dass Kiew zögert. Laut [2] sind es 12.000 Soldaten. Es sind 12.000 Soldaten [1].", "de")
     assert [c.names_passage for c in claims] == [True, True, False]
     assert split_claims("According to [2], the troops came.", "en")[0].names_passage
-    # a marker that closes a clause is a citation, and its removal leaves no double space
+    # after a noun a marker is an apposition: the sentence reads whole without it
+    assert split_claims("Die Artikel [1] und [2] führen es zurück.", "de")[0].names_passage  # "die Artikel" alone: all of them
+    for text, bare in [("Der Artikel [1] führt es zurück.", "Der Artikel führt es zurück."),
+                       ("According to the article [2], North Korea sent 12,000 troops.", "According to the article, North Korea sent 12,000 troops."),
+                       ("Im Artikel [1] heißt es, dass Kiew zögert.", "Im Artikel heißt es, dass Kiew zögert.")]:
+        c = split_claims(text, "de")[0]
+        assert not c.names_passage and c.text == bare
+    # a marker that closes a clause is a citation; a group of them goes whole, leaving no "und" or double space
     c = split_claims("Sie kamen im Oktober [2] und blieben [3].", "de")[0]
     assert not c.names_passage and c.text == "Sie kamen im Oktober und blieben."
+    c = split_claims("Sie wurden geschickt [1] und [2], die in Kursk kämpfen.", "de")[0]
+    assert c.text == "Sie wurden geschickt, die in Kursk kämpfen." and c.markers == [1, 2]
     v = verify("In [1] wird deutlich, dass Kiew von einer neuen Kriegspartei spricht.", passages(), "de", SupportScorer(encode), 0.5)
     assert v.kept == 0 and any(ch.kind == "claim_removed" and "number" in ch.detail for ch in v.checks)

@@ -58,6 +58,11 @@ def test_a_question_that_names_every_source_restricts_nothing():
     ("Und was regelt dessen Artikel 4?", False),
     ("Forget the articles. How many soldiers died?", False),
     ("Laut Osthold: wie viele Soldaten?", False),
+    ("Was steht in Artikel 4 des Vertrags?", False),
+    ("Was sagen die Artikel 4 und 5 des Vertrags?", False),
+    ("According to sources in Kyiv, how many soldiers died?", False),
+    ("What do the articles say about Kursk?", True),
+    ("Welche Angaben machen die vorliegenden Artikel?", True),
 ])
 def test_a_question_over_all_the_articles(question, across):
     from rag.sources import asks_across
