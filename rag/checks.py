@@ -525,3 +525,32 @@ def citation(n: int, p: Passage, span: tuple[int, int]) -> Citation:
         n=n, doc_id=p.doc_id, title=p.title, outlet=p.outlet, author=p.author, date=p.date, kind=p.kind,
         text=p.text, quote=p.text[a:b], start=p.start + a, end=p.start + b, passage_start=p.start, passage_end=p.end,
     )
+
+
+# words that carry no answer when an answer restates its question: bm25s's German and English
+# stop words (already a dependency for BM25), less negations, which change an answer
+_NEGATIONS = {"nicht", "kein", "keine", "keinen", "keiner", "keinem", "keines", "no", "not", "nein", "nor", "never"}
+_PREFIX = re.compile(r"(Laut|According to) (dem|der|the) [^:]{0,120}:\s*")
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_GERMAN
+
+    extra = "wurde wurden worden name named called konkret"
+    return frozenset((set(STOPWORDS_GERMAN) | set(STOPWORDS_EN_PLUS) | set(extra.split())) - _NEGATIONS)
+
+
+def _content(text: str) -> set[str]:
+    words = [w for w in re.findall(r"\w+", text.lower()) if w not in _stopwords() and not w.isdigit()]
+    return set(_stemmer().stemWords(words))
+
+
+def adds_nothing(question: str, answer_text: str) -> bool:
+    """The answer's words and figures are all the question's: "Welche Einheit wurde konkret
+    nach Kursk geschickt?" answered "Die nordkoreanische Armee wurde konkret nach Kursk
+    geschickt [1]." names no unit. The attribution prefixes the checks add do not count;
+    "ja"/"yes" and negations do."""
+    text = _PREFIX.sub("", strip_markers(answer_text))
+    numbers = set(numbers_in(text, "de")) - set(numbers_in(question, "de"))
+    return not (_content(text) - _content(question)) and not numbers and not re.search(r"\b(ja|yes)\b", text, re.I)

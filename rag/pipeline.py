@@ -16,7 +16,7 @@ import numpy as np
 
 from index.embedding import load_embed_model
 
-from .checks import (ASKS_SHARE, SupportScorer, citation, counts_asked, counts_other, lacks_asked_figure, names_someone, states_share, verify,
+from .checks import (ASKS_SHARE, adds_nothing, SupportScorer, citation, counts_asked, counts_other, lacks_asked_figure, names_someone, states_share, verify,
                      word_stems)
 from .conflicts import (MAX_VIEWS, View, asks_comparison, author_label, find_conflicts, is_headline, on_question, side_by_side,
                         source_label, source_views, views_side_by_side)
@@ -171,6 +171,12 @@ class Assistant:
             return
         text = v.text + ("\n" + localized("truncated", language) if truncated else "")
         answer = self._with_conflicts(Answer(text=text, citations=v.citations, checks=checks, raw_text=raw, **base), deeper)
+        if not answer.conflicts and adds_nothing(standalone, v.text):
+            # "Welche Einheit wurde nach Kursk geschickt?" -> "Die Armee wurde nach Kursk geschickt [1]."
+            # (a list of figures or of each source's words below it would still answer)
+            checks.append(Check("abstained", "the answer only restates the question", v.text, "abstained"))
+            yield self._final(_refusal("abstain", checks, raw, base), timings, t0)
+            return
         if not answer.conflicts and lacks_asked_figure(standalone, v.text, language):
             # the claims state no figure: quote the articles if their best sentences count what
             # is asked (the model often drops the number: "Die Schätzung liegt bei [1]."), else refuse.

@@ -280,3 +280,18 @@ def test_a_marker_used_as_a_word_of_the_sentence_removes_the_claim():
     assert c.text == "Sie wurden geschickt, die in Kursk kämpfen." and c.markers == [1, 2]
     v = verify("In [1] wird deutlich, dass Kiew von einer neuen Kriegspartei spricht.", passages(), "de", SupportScorer(encode), 0.5)
     assert v.kept == 0 and any(ch.kind == "claim_removed" and "number" in ch.detail for ch in v.checks)
+
+
+@pytest.mark.parametrize("question,answer,nothing", [
+    ("Welche Brigade oder Einheit der nordkoreanischen Armee wurde konkret nach Kursk geschickt?",
+     "Laut dem Meinungsbeitrag von Jürgen Meyer: Die nordkoreanische Armee wurde konkret nach Kursk geschickt [1].", True),
+    ("Und wo hat Lloyd Austin das gesagt?", "Lloyd Austin hat das gesagt in Rom [1].", False),  # a three-letter place
+    ("Unterstützt China Russland mit Dual-Use-Gütern?", "Ja, China unterstützt Russland mit Dual-Use-Gütern [1].", False),
+    ("Liefert China Waffen an Russland?", "China liefert keine Waffen an Russland [1].", False),  # a negation is an answer
+    ("How many soldiers did North Korea send?", "North Korea sent 12,000 soldiers [1].", False),  # a figure
+    ("What is the name of the general who commands the troops?", "The name of the general who commands the troops is [1].", True),
+])
+def test_an_answer_that_only_restates_the_question(question, answer, nothing):
+    from rag.checks import adds_nothing
+
+    assert adds_nothing(question, answer) is nothing

@@ -383,3 +383,9 @@ def test_a_question_over_all_the_articles_reads_each_articles_best_passage(make_
     # switched off, the top three by score come from two articles
     plain = make_assistant(FakeLLM(), spread_across_articles=False).ask(q)
     assert len({p.doc_id for p in plain.passages[:3]}) < 3 and not any(c.kind == "spread" for c in plain.checks)
+
+
+def test_an_answer_that_only_restates_the_question_is_an_abstention(make_assistant):
+    q = "Welche Brigade oder Einheit der nordkoreanischen Armee wurde konkret nach Kursk geschickt?"
+    a = make_assistant(FakeLLM(_citing("Kursk", "Die nordkoreanische Armee wurde konkret nach Kursk geschickt."))).ask(q)
+    assert a.abstained and any(c.kind == "abstained" and "restates" in c.detail for c in a.checks), a.text
