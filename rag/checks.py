@@ -204,7 +204,8 @@ def _quotes_ok(claim: str, evidence: str) -> bool:
     return all(norm(q) in ev for q in QUOTED.findall(claim))
 
 
-_NAME_RUN = re.compile(r"\b[A-ZÄÖÜ][\w'’-]+(?:\s+(?:von\s+|van\s+|de\s+)?[A-ZÄÖÜ][\w'’-]+)+")
+# a run of capitalised words: people, places, organisations (also rag/speakers.py)
+NAME_RUN = re.compile(r"\b[A-ZÄÖÜ][\w'’-]+(?:\s+(?:von\s+|van\s+|de\s+)?[A-ZÄÖÜ][\w'’-]+)+")
 _NOT_NAMES = {"der", "die", "das", "ein", "eine", "laut", "nach", "auch", "dass", "denn", "doch", "aber", "und", "wie", "wer"}
 
 
@@ -215,7 +216,7 @@ def names_someone(sentence: str, besides: str = "") -> bool:
     Kiesewetter"). German capitalises nouns, so "Der Gedanke" is no run, though
     "Nordkoreanische Soldaten" at a sentence's start still reads as one."""
     known = set(re.findall(r"[\w'’-]+", besides.lower()))
-    for run in _NAME_RUN.findall(sentence):
+    for run in NAME_RUN.findall(sentence):
         words = [w for w in run.split() if w.lower() not in known]
         if words and words[0].lower() in _NOT_NAMES:
             words = words[1:]
@@ -236,7 +237,7 @@ def unsupported_names(claim: str, evidence: str) -> list[str]:
     """
     ev = evidence.lower()
     missing = []
-    for run in _NAME_RUN.findall(claim):
+    for run in NAME_RUN.findall(claim):
         words = [w for w in re.split(r"\s+", run) if w.lower() not in _NOT_NAMES and len(w) >= 3]
         if len(words) < 2 and run.split()[0].lower() in _NOT_NAMES:
             continue  # "Die Ukraine": one noun after an article is no name run
@@ -261,7 +262,7 @@ def unsupported_names_en(claim: str, evidence: str) -> list[str]:
     """English claims: a run of capitalised words none of whose words occur in the passages."""
     ev = evidence.lower()
     missing = []
-    for run in _NAME_RUN.findall(claim):
+    for run in NAME_RUN.findall(claim):
         words = [w for w in re.split(r"\s+", run) if w.lower() not in _EN_STOP and len(w) >= 3]
         if len(words) < 2:
             continue

@@ -16,7 +16,7 @@ import numpy as np
 
 from index.embedding import load_embed_model
 
-from .checks import (ASKS_SHARE, adds_nothing, SupportScorer, citation, counts_asked, counts_other, lacks_asked_figure, names_someone, states_share, verify,
+from .checks import (ASKS_SHARE, SupportScorer, adds_nothing, citation, counts_asked, counts_other, lacks_asked_figure, names_someone, states_share, verify,
                      word_stems)
 from .conflicts import (MAX_VIEWS, View, asks_comparison, author_label, find_conflicts, is_headline, on_question, side_by_side,
                         source_label, source_views, views_side_by_side)
@@ -27,14 +27,11 @@ from .prompts import answer_messages, condense_messages, leaks_prompt, localized
 from .retrieval import HybridRetriever, spread_by_article
 from .settings import Settings, load_settings
 from .sources import SourceNames, asks_across
-from .speakers import names, reports_speech, speaker, whole_quote
+from .speakers import ASKS_WHO, names, reports_speech, speaker, whole_quote
 from .types import Answer, Check, Passage, StreamEvent
 from .validate import clean_history, clean_question
 
 log = logging.getLogger(__name__)
-
-# the question asks who did or said something: its answer is a person
-ASKS_WHO = re.compile(r"^\W*(und\s+|and\s+)?(wer|wem|wen|who|whom)\b", re.I)
 
 # What the model writes when it declines; its answer then counts as an abstention.
 REFUSAL = re.compile(
@@ -355,7 +352,7 @@ class Assistant:
         qv = self.encode([question])[0]
         stems = word_stems(question)
         cited = {(c.doc_id, c.start) for c in answer.citations}
-        best: dict[str, tuple[float, str, tuple[int, int]]] = {}  # doc -> (rank, chunk id, span in chunk)
+        best: dict[str, tuple[float, Passage, tuple[int, int]]] = {}  # doc -> (rank, chunk, span in it)
         for cid, node in self.retriever.nodes.items():
             doc = node.metadata.get("doc_id")
             if (scope and doc not in scope) or not names(node.text, person):
@@ -369,16 +366,15 @@ class Assistant:
                     continue
                 rank += 1.0 if (doc, p.start + a) in cited else 0.0  # what the answer cites comes first
                 if doc not in best or rank > best[doc][0]:
-                    best[doc] = (rank, cid, (a, b))
+                    best[doc] = (rank, p, (a, b))
         if len(best) < 2:
             return []
         order = list(dict.fromkeys([p.doc_id for p in answer.passages] + sorted(best, key=lambda d: -best[d][0])))
         views = []
         for doc in [d for d in order if d in best][:MAX_VIEWS]:
-            _, cid, span = best[doc]
-            p = self.retriever.passage(cid)
+            _, p, span = best[doc]
             a, b = whole_quote(self.scorer.sentences(p)[0], span, p.text)
-            n = next((i for i, p in enumerate(answer.passages, 1) if p.chunk_id == cid), None)
+            n = next((i for i, q in enumerate(answer.passages, 1) if q.chunk_id == p.chunk_id), None)
             if n is None:
                 answer.passages = answer.passages + [p]  # a new list: `base` is shared
                 n = len(answer.passages)

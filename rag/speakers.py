@@ -24,20 +24,24 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
+from .checks import NAME_RUN
+
 # the question asks what someone said, stated or was quoted with
 ASKS_SAID = re.compile(
     r"\b(sagte\w*|sagen|sagt|gesagt|äußerte\w*|geäußert|erklärte\w*|zitiert\w*|says?|said|stated?|quoted|remarked)\b", re.I
 )
-# a question that asks who said something ("Wer soll gesagt haben, China könne sich eine
-# Niederlage Russlands nicht leisten?": the capitalised run is what was said; "Welcher Experte
-# sagte …?"), or where, when or why ("Und wo hat Lloyd Austin das gesagt?"), is not answered
+# the question asks who did or said something: its answer is a person (also the fallback's
+# rule for a second quote, rag/pipeline.py)
+ASKS_WHO = re.compile(r"^\W*(und\s+|and\s+)?(wer|wem|wen|who|whom)\b", re.I)
+# nor is a question that asks who said something ("Wer soll gesagt haben, China könne sich
+# eine Niederlage Russlands nicht leisten?": the capitalised run is what was said; "Welcher
+# Experte sagte …?"), or where, when or why ("Und wo hat Lloyd Austin das gesagt?"), answered
 # by what the person said
 _NOT_WHAT = re.compile(
-    r"^\W*(und\s+|and\s+)?(wer|who|wen|wem|whom|von wem|wo|wann|warum|weshalb|wieso|where|when|why)\b|"
+    r"^\W*(und\s+|and\s+)?(von wem|wo|wann|warum|weshalb|wieso|where|when|why)\b|"
     r"^\W*(welche[rsmn]?|which)\s+\w+\s+(hat\s+|has\s+|have\s+|wurde\s+)?(sagte|said|erklärte|äußerte|stated|zitiert)",
     re.I,
 )
-_RUN = re.compile(r"\b[A-ZÄÖÜ][\w'’-]+(?:\s+[A-ZÄÖÜ][\w'’-]+)+")
 # a run after a preposition is what is spoken about, not who speaks ("What do the articles
 # say about North Korea?", "Was sagte Austin über Kim Jong Un?")
 _TOPIC_BEFORE = re.compile(
@@ -55,10 +59,10 @@ _SPEECH = re.compile(
 
 def speaker(question: str) -> str | None:
     """The surname of the person whose words the question asks for, or None."""
-    if not ASKS_SAID.search(question) or _NOT_WHAT.search(question):
+    if not ASKS_SAID.search(question) or ASKS_WHO.search(question) or _NOT_WHAT.search(question):
         return None
     opening = len(question) - len(question.lstrip())
-    for m in _RUN.finditer(question):
+    for m in NAME_RUN.finditer(question):
         words = m.group(0).split()
         if m.start() == opening:
             words = words[1:]  # "Hat Lloyd Austin …": the question's first word is capitalised anyway
@@ -107,9 +111,9 @@ def whole_quote(spans: list[tuple[int, int]], span: tuple[int, int], text: str, 
     chunk), so a sentence that closes a quotation is not taken for one that opens it."""
     if span not in spans:
         return span
-    i = j = spans.index(span)
-    while _open_at(text, spans[j][1]) and j - spans.index(span) < most and j + 1 < len(spans):
+    k = i = j = spans.index(span)
+    while _open_at(text, spans[j][1]) and j - k < most and j + 1 < len(spans):
         j += 1
-    while _open_at(text, spans[i][0]) and spans.index(span) - i < most and i > 0:
+    while _open_at(text, spans[i][0]) and k - i < most and i > 0:
         i -= 1
     return spans[i][0], spans[j][1]
