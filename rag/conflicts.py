@@ -118,7 +118,10 @@ def find_conflicts(question: str, passages: list[Passage]) -> list[Figure]:
     if not ASKS_QUANTITY.search(question) or (NAMES_SOURCE.search(question) and not asks_comparison(question)):
         return []
     asked = asked_quantities(question)
-    figs = [f for f in figures(passages) if f.quantity in asked]
+    # a headline ("Angeblich 3000 nordkoreanische Soldaten in Russland") is a shortened body
+    # sentence that says neither who claims the figure nor where it was counted: it is not
+    # listed as a source's figure ("deployed to Kursk" was answered with it, q037)
+    figs = [f for f in figures(passages) if f.quantity in asked and not is_headline(f.sentence)]
     # a question about a plan ("will oder könnte … schicken") is not answered by a count of
     # troops there, nor one about what is ("schon in Russland", "were deployed") by a plan or
     # a guess ("könnte demnächst 30.000 weitere entsenden"); a question that says neither
@@ -129,13 +132,10 @@ def find_conflicts(question: str, passages: list[Passage]) -> list[Figure]:
         figs = [f for f in figs if bool(_SPECULATIVE.search(f.sentence)) == plans]
     if len({f.value for f in figs}) < 2:
         return []
-    # one entry per (figure, source article): a statement over a headline ("30.000 Soldaten
-    # womöglich bald in der Ukraine?"), whose body sentence says who claims it and of what
+    # one entry per (figure, source article)
     chosen: dict[tuple, Figure] = {}
     for f in figs:
-        key = (f.value, passages[f.passage - 1].doc_id)
-        if key not in chosen or (is_headline(chosen[key].sentence) and not is_headline(f.sentence)):
-            chosen[key] = f
+        chosen.setdefault((f.value, passages[f.passage - 1].doc_id), f)
     # sources that disagree: one article's figures for different moments are no conflict
     # (a question that names its source is answered from that article alone)
     if len({passages[f.passage - 1].doc_id for f in chosen.values()}) < 2:

@@ -11,7 +11,7 @@ def _p(doc, text, **meta):
 
 PASSAGES = [
     _p("a", "Der NIS meldet, Pjöngjang wolle bis zu 12.000 Soldaten schicken.", author="DW", outlet="DW", kind="report", date="2024-10"),
-    _p("b", "30.000 nordkoreanische Soldaten womöglich bald in der Ukraine? Das schreibt der Kommentar.", author="Jürgen Meyer", outlet="IZ", kind="opinion", date="2025-07-23"),
+    _p("b", "Bis zu 30.000 nordkoreanische Soldaten könnten bald in der Ukraine sein, schreibt der Kommentar.", author="Jürgen Meyer", outlet="IZ", kind="opinion", date="2025-07-23"),
 ]
 
 
@@ -99,6 +99,15 @@ def test_a_statement_is_quoted_rather_than_a_headline_with_the_same_figure():
     figs = find_conflicts("Wie viele Soldaten schickt Nordkorea?", [head, PASSAGES[0], body])
     assert sorted(f.value for f in figs) == [12000, 30000]
     assert next(f for f in figs if f.value == 30000).sentence.startswith("Laut ihrem Geheimdienst")
+
+
+def test_a_headline_alone_gives_no_figure_to_list():
+    # "deployed to Kursk" was answered with DW's title "Angeblich 3000 … in Russland" (q037):
+    # a title says neither who claims the figure nor where it was counted
+    head = _p("c", "Angeblich 3000 nordkoreanische Soldaten in Russland", author="DW", outlet="DW", kind="report")
+    figs = find_conflicts("Wie viele Soldaten schickt Nordkorea?", [head, PASSAGES[0], PASSAGES[1]])
+    assert sorted(f.value for f in figs) == [12000, 30000]
+    assert find_conflicts("Wie viele Soldaten schickt Nordkorea?", [head, PASSAGES[0]]) == []
 
 
 def test_a_question_for_one_figure_gets_that_figure_not_a_list():
