@@ -225,6 +225,27 @@ def names_someone(sentence: str, besides: str = "") -> bool:
     return False
 
 
+# "Auf welchen Artikel des Vertrags …", "Welcher Telegram-Kanal …": the noun a German
+# which-question asks for (German capitalises nouns; adjectives between are lower case)
+_WHICH_NOUN = re.compile(r"\b[Ww]elche[mnrs]?\s+(?:[a-zäöüß][\w-]*\s+){0,2}([A-ZÄÖÜ][\w-]{3,})(\s+\w+)?")
+# nouns for the articles themselves ("Welche Artikel führen … zurück?"), not for what they report;
+# "Artikel" followed by a genitive ("welchen Artikel des Abkommens") is a treaty's article
+_CORPUS_NOUNS = {"artikel", "quellen", "autoren", "autorinnen", "angaben", "beiträge", "texte", "medien"}
+
+
+def asked_noun(question: str) -> str | None:
+    """The noun a German which-question asks for ("Artikel" in "Auf welchen Artikel des
+    Partnerschaftsvertrags verwies Putin?"), lower-cased; None for other questions and for
+    nouns that name the articles themselves."""
+    m = _WHICH_NOUN.search(question)
+    if not m:
+        return None
+    noun, after = m.group(1).lower(), (m.group(2) or "").strip().lower()
+    if noun in _CORPUS_NOUNS and not (noun == "artikel" and after in ("des", "der", "eines", "einer")):
+        return None
+    return noun
+
+
 def unsupported_names(claim: str, evidence: str) -> list[str]:
     """Runs of capitalised words (people, places, organisations) missing from the evidence.
 

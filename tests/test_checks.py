@@ -295,3 +295,15 @@ def test_an_answer_that_only_restates_the_question(question, answer, nothing):
     from rag.checks import adds_nothing
 
     assert adds_nothing(question, answer) is nothing
+
+
+def test_the_noun_a_which_question_asks_for():
+    from rag.checks import asked_noun
+
+    assert asked_noun("Auf welchen Artikel des Partnerschaftsvertrags verwies Putin?") == "artikel"
+    assert asked_noun("Welcher Telegram-Kanal meldete einen Durchbruch?") == "telegram-kanal"
+    assert asked_noun("Welche russische Stadt richtete den Gipfel aus?") == "stadt"
+    # the articles themselves are not what is asked for
+    assert asked_noun("Welche Artikel führen den Rückgriff auf Russlands Personalprobleme zurück?") is None
+    assert asked_noun("Welche Angaben machen die Artikel zum Umfang der Lieferungen?") is None
+    assert asked_noun("Wer hat das als Sklavenhandel bezeichnet?") is None

@@ -316,6 +316,16 @@ def test_a_who_question_gets_no_second_quote_that_names_no_one(make_assistant, q
     assert a.fallback and len(quotes) == 1 and name in quotes[0], a.text
 
 
+def test_a_which_question_quotes_only_sentences_that_name_what_it_asks_for(make_assistant):
+    # measured on the set (q003): Mousavi's sentence on the treaty's ratification ranked above
+    # Putin's "Artikel 4 …" and was quoted first, though it names no article
+    q = "Auf welchen Artikel des Partnerschaftsvertrags mit Nordkorea verwies Putin, als es um gegenseitigen militärischen Beistand ging?"
+    a = make_assistant(FakeLLM(["Das sagte Wladimir Putin [1]."])).ask(q)
+    quotes = [line for line in a.text.splitlines() if line.startswith("„")]
+    assert a.fallback and quotes and all("Artikel" in line for line in quotes), a.text
+    assert "Artikel 4" in quotes[0]
+
+
 def test_a_how_many_question_about_the_dead_gets_no_list_of_troop_counts(make_assistant):
     q = "Wie viele ukrainische Soldaten sind bei den Kämpfen um Siedlowskoje ums Leben gekommen?"
     a = make_assistant(FakeLLM(["Es waren 45.000 Soldaten [1]."])).ask(q)
