@@ -59,6 +59,28 @@ _ACTUAL = re.compile(r"\b(schon|bereits|bisher|inzwischen|mittlerweile|derzeit|a
 ASKS_QUANTITY = re.compile(r"\b(wie ?viele|anzahl|zahl|how many|number of|figures?|zahlen|angaben)\b", re.I)
 
 
+_MONTHS = ("januar|january", "februar|february", "märz|march", "april", "mai|may", "juni|june", "juli|july",
+           "august", "september", "oktober|october", "november", "dezember|december")
+# "im Oktober 2024", "in October 2024": the month a question asks about (a month without a
+# year is too vague to compare with the sources' dates, and "May" alone is often a verb)
+_MONTH_YEAR = re.compile(rf"\b({'|'.join(_MONTHS)})\s+((?:19|20)\d\d)\b", re.I)
+
+
+def asked_month(question: str) -> tuple[int, int] | None:
+    """(year, month) when the question names a month and year."""
+    m = _MONTH_YEAR.search(question)
+    if not m:
+        return None
+    month = next(i for i, names in enumerate(_MONTHS, 1) if m.group(1).lower() in names.split("|"))
+    return int(m.group(2)), month
+
+
+def _published_after(date: str, month: tuple[int, int]) -> bool:
+    """The source's date ("2025-07-23", "2024-10") lies in a later month; unknown dates do not."""
+    m = re.match(r"(\d{4})-(\d{2})", date or "")
+    return bool(m) and (int(m.group(1)), int(m.group(2))) > month
+
+
 @dataclass
 class Figure:
     value: float
@@ -130,6 +152,12 @@ def find_conflicts(question: str, passages: list[Passage]) -> list[Figure]:
     plans, facts = bool(_SPECULATIVE.search(question)), bool(_ACTUAL.search(question))
     if plans != facts:  # a question that asks both ("were announced", "schon da, und wie viele folgen?") gets both
         figs = [f for f in figs if bool(_SPECULATIVE.search(f.sentence)) == plans]
+    # "im Oktober 2024 schon in Russland": a source published months later counts a later state
+    # ("schickte Kim im vergangenen Jahr etwa 14.000", July 2025, q036) unless its sentence names the month
+    month = asked_month(question)
+    if month:
+        figs = [f for f in figs if not _published_after(passages[f.passage - 1].date, month)
+                or asked_month(f.sentence) == month]
     if len({f.value for f in figs}) < 2:
         return []
     # one entry per (figure, source article)

@@ -215,3 +215,24 @@ def test_one_articles_figures_for_different_moments_are_no_conflict():
     ]
     assert find_conflicts("Wie viele Soldaten nennt Meyer?", ps) == []
     assert len(find_conflicts("Wie viele Soldaten nennt Meyer?", ps + [_p("b", "Dort sind 5.000 Soldaten.", author="DW")])) == 3
+
+
+def test_a_question_about_a_month_lists_no_figure_a_later_source_gives_for_a_later_time():
+    from rag.conflicts import asked_month
+
+    assert asked_month("Wie viele Soldaten waren im Oktober 2024 schon in Russland?") == (2024, 10)
+    assert asked_month("How many troops were in Russia in October 2024?") == (2024, 10)
+    assert asked_month("Welche Stadt begann die Armee Ende Oktober zu stürmen?") is None  # no year
+    october = [
+        _p("a", "Der NIS spricht von 3000 bereits nach Russland gebrachten Soldaten.", author="DW", outlet="DW", kind="report", date="2024-10"),
+        _p("b", "Bis zum 28. Oktober sollen mindestens 5.000 Nordkoreaner in Kursk stationiert sein.", author="Osthold", outlet="Achgut", kind="analysis", date="2024-10"),
+    ]
+    # July 2025: "last year" is all of 2024, not October (q036)
+    later = _p("c", "Danach schickte Kim im vergangenen Jahr etwa 14.000 nordkoreanische Soldaten nach Kursk.",
+               author="Jürgen Meyer", outlet="IZ", kind="opinion", date="2025-07-23")
+    q = "Wie viele nordkoreanische Soldaten waren im Oktober 2024 schon in Russland?"
+    assert sorted(f.value for f in find_conflicts(q, october + [later])) == [3000, 5000]
+    # without a month every source's figure is listed; a later source that names the month is too
+    assert sorted(f.value for f in find_conflicts("Wie viele nordkoreanische Soldaten sind in Russland?", october + [later])) == [3000, 5000, 14000]
+    named = _p("d", "Im Oktober 2024 waren es schon 11.000 Soldaten.", author="Kori Schake", outlet="FP", kind="analysis", date="2024-11-05")
+    assert 11000 in {f.value for f in find_conflicts(q, october + [named])}
