@@ -305,6 +305,11 @@ def _attribution(p: Passage, claim: str, language: str) -> str:
     return f"Laut {label} von {who}: " if language == "de" else f"According to {label} by {who}: "
 
 
+# a sentence that ends in a colon announces a list; a list item starts with a dash, bullet or number
+_LIST_HEAD = re.compile(r":\s*\.?$")
+_LIST_ITEM = re.compile(r"\s*(?:[-–*•]|\d+[.)])\s")
+
+
 def verify(answer: str, passages: list[Passage], language: str, scorer: SupportScorer, min_support: float, question: str = "",
            cite_margin: float = 0.03) -> Verified:
     """Check each claim of `answer` against `passages`; figures and names the
@@ -326,6 +331,30 @@ def verify(answer: str, passages: list[Passage], language: str, scorer: SupportS
     supports: list[float] = []
     kept_vecs: list[np.ndarray] = []
     attributed: set[str] = set()  # name each opinion/analysis source once, at its first claim
+
+    def emit(claim: Claim, vec: np.ndarray, keep: list[int], scored: dict) -> None:
+        source = passages[keep[0] - 1]
+        prefix = "" if source.doc_id in attributed else _attribution(source, claim.text, language)
+        attributed.add(source.doc_id)
+        body = claim.text
+        if prefix:
+            body = prefix + body
+            checks.append(Check("attributed", f"attributed to its source ({source.kind})", claim.text, "kept"))
+        supports.append(max(scored[i][0] for i in keep))
+        kept_vecs.append(vec)
+        for i in keep:
+            if i not in cites or scored[i][2] > cites[i][2]:
+                cites[i] = scored[i]
+        end = body[-1] if body[-1] in ".!?" else "."
+        body = body.rstrip(".!?")
+        out_sentences.append(f"{body} {''.join(f'[{i}]' for i in keep)}{end}")
+
+    def drop_header(claim: Claim) -> None:
+        # "Die Folgen zogen Moskau und Pjöngjang daraus:" with its list items removed, or followed
+        # by prose: it announces what does not come and restates the question (q027, q033)
+        checks.append(Check("claim_removed", "the sentence announces a list that does not follow", claim.text, "removed"))
+
+    pending: tuple | None = None  # a list header, waiting for its first item
     for claim, vec in zip(claims, vecs):
         if claim.names_passage:
             checks.append(Check("claim_removed", "the sentence names a passage by its number (\"In [1] wird …\"); without it the sentence has a hole", claim.text, "removed"))
@@ -386,21 +415,18 @@ def verify(answer: str, passages: list[Passage], language: str, scorer: SupportS
         if len(out_sentences) >= MAX_CLAIMS:
             checks.append(Check("claim_trimmed", f"answers keep at most {MAX_CLAIMS} sentences", claim.text, "removed"))
             continue
-        source = passages[keep[0] - 1]
-        prefix = "" if source.doc_id in attributed else _attribution(source, claim.text, language)
-        attributed.add(source.doc_id)
-        body = claim.text
-        if prefix:
-            body = prefix + body
-            checks.append(Check("attributed", f"attributed to its source ({passages[keep[0] - 1].kind})", claim.text, "kept"))
-        supports.append(max(scored[i][0] for i in keep))
-        kept_vecs.append(vec)
-        for i in keep:
-            if i not in cites or scored[i][2] > cites[i][2]:
-                cites[i] = scored[i]
-        end = body[-1] if body[-1] in ".!?" else "."
-        body = body.rstrip(".!?")
-        out_sentences.append(f"{body} {''.join(f'[{i}]' for i in keep)}{end}")
+        if pending is not None:
+            if _LIST_ITEM.match(claim.text):
+                emit(*pending)
+            else:
+                drop_header(pending[0])
+            pending = None
+        if _LIST_HEAD.search(claim.text):
+            pending = (claim, vec, keep, scored)  # kept only if a list item survives after it
+            continue
+        emit(claim, vec, keep, scored)
+    if pending is not None:
+        drop_header(pending[0])
     citations = [citation(i, passages[i - 1], cites[i][1]) for i in sorted(cites)]
     return Verified(" ".join(out_sentences), citations, checks, len(out_sentences), len(claims), supports)
 

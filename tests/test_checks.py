@@ -307,3 +307,17 @@ def test_the_noun_a_which_question_asks_for():
     assert asked_noun("Welche Artikel führen den Rückgriff auf Russlands Personalprobleme zurück?") is None
     assert asked_noun("Welche Angaben machen die Artikel zum Umfang der Lieferungen?") is None
     assert asked_noun("Wer hat das als Sklavenhandel bezeichnet?") is None
+
+
+def test_a_list_header_is_kept_only_with_a_list_item_after_it():
+    # q033: "Die Artikel geben folgende Angaben zum Umfang …: [1]." followed by prose
+    v = run("Kiew spricht von einer neuen Kriegspartei: [1]. China liefert offiziell keine Waffen an Russland [2].")
+    assert "Kriegspartei" not in v.text and v.text.endswith("China liefert offiziell keine Waffen an Russland [2].")
+    assert v.citations and [c.n for c in v.citations] == [2]  # the header's citation goes with it
+    assert any(c.kind == "claim_removed" and "list" in c.detail for c in v.checks)
+    # q027: the header's items were all removed, so the header goes too
+    v = run("China liefert offiziell keine Waffen an Russland [2]. Kiew spricht von einer neuen Kriegspartei:\n1. [2] Die Sonne scheint über dem Ozean.")
+    assert "Kriegspartei" not in v.text and v.kept == 1
+    # a list that follows keeps its header
+    v = run("Kiew spricht von einer neuen Kriegspartei: [1]\n- China liefert offiziell keine Waffen an Russland [2]")
+    assert v.text.startswith("Kiew spricht von einer neuen Kriegspartei: [1]") and "Russland [2]" in v.text and v.kept == 2
