@@ -57,6 +57,7 @@ class Claim:
     text: str  # without markers
     markers: list[int]
     names_passage: bool = False  # a marker is a word of the sentence: "In [1] wird deutlich, …"
+    item: bool = False  # a list item ("- …", "1. …"); an enumeration's number is no claim and is left out
 
 
 # a marker used as a noun after a preposition ("In [1] wird deutlich", "according to [2], …",
@@ -91,6 +92,12 @@ def strip_markers(text: str) -> str:
     return re.sub(r"[ \t]{2,}", " ", re.sub(r"\s+([.,;:!?])", r"\1", text)).strip()
 
 
+# a sentence that ends in a colon announces a list; a list item starts with a dash or bullet,
+# or with an enumeration (group 1: "1.", "2)", "a)")
+_LIST_HEAD = re.compile(r":\s*\.?$")
+_LIST_ITEM = re.compile(r"\s*(?:[-–—*•·]|(\d{1,2}[.)]|[a-h]\)))\s+")
+
+
 def split_claims(text: str, language: str) -> list[Claim]:
     """Sentences of the answer with the markers that follow or sit in them."""
     text = text.strip()
@@ -110,7 +117,10 @@ def split_claims(text: str, language: str) -> list[Claim]:
                 claims[-1].markers += markers
             continue
         names_passage = bool(_NAMED_GROUP.search(raw) or NOUN_MARKER.search(_MARKER_GROUP.sub("[0]", raw)))
-        claims.append(Claim(bare, markers, names_passage))
+        item = _LIST_ITEM.match(bare)
+        if item and item.group(1):  # "1. China liefert …": the "1" would fail the number check
+            bare = bare[item.end() :]
+        claims.append(Claim(bare, markers, names_passage, bool(item)))
     return claims
 
 
@@ -226,24 +236,33 @@ def names_someone(sentence: str, besides: str = "") -> bool:
 
 
 # "Auf welchen Artikel des Vertrags …", "Welcher Telegram-Kanal …": the noun a German
-# which-question asks for (German capitalises nouns; adjectives between are lower case)
-_WHICH_NOUN = re.compile(r"\b[Ww]elche[mnrs]?\s+(?:[a-zäöüß][\w-]*\s+){0,2}([A-ZÄÖÜ][\w-]{3,})(\s+\w+)?")
-# nouns for the articles themselves ("Welche Artikel führen … zurück?"), not for what they report;
-# "Artikel" followed by a genitive ("welchen Artikel des Abkommens") is a treaty's article
-_CORPUS_NOUNS = {"artikel", "quellen", "autoren", "autorinnen", "angaben", "beiträge", "texte", "medien"}
+# which-question asks for (German capitalises nouns; adjectives between are lower case). At the
+# question's start, after at most one word ("Auf", "Und"): "Soldaten, welche nach Kursk …" asks nothing
+_WHICH_NOUN = re.compile(r"^\s*(?:\w+\s+)?[Ww]elche[mnrs]?\s+(?:[a-zäöüß][\w-]*\s+){0,2}([A-ZÄÖÜ][\w-]{3,})(\s+\w+)?")
+# nouns for the articles themselves ("Welche Artikel führen … zurück?", "Welche Quelle nennt …?"),
+# not for what they report; "Artikel" followed by a genitive ("welchen Artikel des Abkommens")
+# is a treaty's article
+_CORPUS_NOUNS = {"artikel", "quelle", "quellen", "autor", "autoren", "autorin", "autorinnen", "angabe", "angaben",
+                 "beitrag", "beiträge", "text", "texte", "medium", "medien", "bericht", "berichte", "zeitung", "zeitungen"}
 
 
 def asked_noun(question: str) -> str | None:
     """The noun a German which-question asks for ("Artikel" in "Auf welchen Artikel des
-    Partnerschaftsvertrags verwies Putin?"), lower-cased; None for other questions and for
-    nouns that name the articles themselves."""
+    Partnerschaftsvertrags verwies Putin?"); None for other questions and for nouns that
+    name the articles themselves."""
     m = _WHICH_NOUN.search(question)
     if not m:
         return None
-    noun, after = m.group(1).lower(), (m.group(2) or "").strip().lower()
-    if noun in _CORPUS_NOUNS and not (noun == "artikel" and after in ("des", "der", "eines", "einer")):
+    noun, after = m.group(1), (m.group(2) or "").strip().lower()
+    if noun.lower() in _CORPUS_NOUNS and not (noun.lower() == "artikel" and after in ("des", "der", "eines", "einer")):
         return None
     return noun
+
+
+def names_noun(sentence: str, noun: str) -> bool:
+    """The sentence has a word that starts with the noun, capitalised ("Artikel 4", "Artikels"),
+    not one that merely contains it ("Kontrolle" for "Rolle", "verfolgen" for "Folgen")."""
+    return re.search(rf"(?<![\w-]){re.escape(noun)}", sentence) is not None
 
 
 def unsupported_names(claim: str, evidence: str) -> list[str]:
@@ -303,11 +322,6 @@ def _attribution(p: Passage, claim: str, language: str) -> str:
     if any(re.search(rf"\b{re.escape(n)}\b", claim) for n in names) or re.match(r"(laut|nach|according to|in the view of)\b", claim, re.I):
         return ""  # the model already attributed it
     return f"Laut {label} von {who}: " if language == "de" else f"According to {label} by {who}: "
-
-
-# a sentence that ends in a colon announces a list; a list item starts with a dash, bullet or number
-_LIST_HEAD = re.compile(r":\s*\.?$")
-_LIST_ITEM = re.compile(r"\s*(?:[-–*•]|\d+[.)])\s")
 
 
 def verify(answer: str, passages: list[Passage], language: str, scorer: SupportScorer, min_support: float, question: str = "",
@@ -412,11 +426,11 @@ def verify(answer: str, passages: list[Passage], language: str, scorer: SupportS
         if kept_vecs and max(float(vec @ k) for k in kept_vecs) > 0.97:
             checks.append(Check("claim_duplicate", "repeats an earlier sentence", claim.text, "removed"))
             continue
-        if len(out_sentences) >= MAX_CLAIMS:
+        if len(out_sentences) + (pending is not None) >= MAX_CLAIMS:  # a held header needs room for an item
             checks.append(Check("claim_trimmed", f"answers keep at most {MAX_CLAIMS} sentences", claim.text, "removed"))
             continue
         if pending is not None:
-            if _LIST_ITEM.match(claim.text):
+            if claim.item:
                 emit(*pending)
             else:
                 drop_header(pending[0])

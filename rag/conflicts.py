@@ -61,18 +61,29 @@ ASKS_QUANTITY = re.compile(r"\b(wie ?viele|anzahl|zahl|how many|number of|figure
 
 _MONTHS = ("januar|january", "februar|february", "märz|march", "april", "mai|may", "juni|june", "juli|july",
            "august", "september", "oktober|october", "november", "dezember|december")
-# "im Oktober 2024", "in October 2024": the month a question asks about (a month without a
-# year is too vague to compare with the sources' dates, and "May" alone is often a verb)
-_MONTH_YEAR = re.compile(rf"\b({'|'.join(_MONTHS)})\s+((?:19|20)\d\d)\b", re.I)
+_MONTH = "|".join(_MONTHS)
+# "im Oktober 2024", "Ende Oktober 2024", "bis Oktober 2024", "in October 2024": the moment a
+# question asks about. Not "seit/since/zwischen … Oktober 2024", which asks about a period that
+# later sources cover; not a month without a year (too vague to compare with the sources' dates)
+_AT_MONTH_YEAR = re.compile(rf"\b(?:im|in|ende|anfang|mitte|bis|by|during|early|late|end of)\s+({_MONTH})\s+((?:19|20)\d\d)\b", re.I)
+# in a sentence, capitalised only: "may" is a verb, "May" the month
+_MONTH_YEAR = re.compile(rf"\b({'|'.join(n.capitalize() for names in _MONTHS for n in names.split('|'))})\b(?:\s+((?:19|20)\d\d)\b)?")
+
+
+def _month_number(name: str) -> int:
+    return next(i for i, names in enumerate(_MONTHS, 1) if name.lower() in names.split("|"))
 
 
 def asked_month(question: str) -> tuple[int, int] | None:
-    """(year, month) when the question names a month and year."""
-    m = _MONTH_YEAR.search(question)
-    if not m:
-        return None
-    month = next(i for i, names in enumerate(_MONTHS, 1) if m.group(1).lower() in names.split("|"))
-    return int(m.group(2)), month
+    """(year, month) when the question asks about a moment given by month and year."""
+    m = _AT_MONTH_YEAR.search(question)
+    return (int(m.group(2)), _month_number(m.group(1))) if m else None
+
+
+def names_month(sentence: str, month: tuple[int, int]) -> bool:
+    """The sentence names the month, with that year or none ("Ende Oktober waren es schon …")."""
+    return any(_month_number(m.group(1)) == month[1] and (not m.group(2) or int(m.group(2)) == month[0])
+               for m in _MONTH_YEAR.finditer(sentence))
 
 
 def _published_after(date: str, month: tuple[int, int]) -> bool:
@@ -157,7 +168,7 @@ def find_conflicts(question: str, passages: list[Passage]) -> list[Figure]:
     month = asked_month(question)
     if month:
         figs = [f for f in figs if not _published_after(passages[f.passage - 1].date, month)
-                or asked_month(f.sentence) == month]
+                or names_month(f.sentence, month)]
     if len({f.value for f in figs}) < 2:
         return []
     # one entry per (figure, source article)

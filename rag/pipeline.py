@@ -16,7 +16,7 @@ import numpy as np
 
 from index.embedding import load_embed_model
 
-from .checks import (ASKS_SHARE, SupportScorer, adds_nothing, asked_noun, citation, counts_asked, counts_other, lacks_asked_figure, names_someone, states_share, verify,
+from .checks import (ASKS_SHARE, SupportScorer, adds_nothing, asked_noun, names_noun, citation, counts_asked, counts_other, lacks_asked_figure, names_someone, states_share, verify,
                      word_stems)
 from .conflicts import (MAX_VIEWS, View, asks_comparison, author_label, find_conflicts, is_headline, on_question, side_by_side,
                         source_label, source_views, views_side_by_side)
@@ -249,7 +249,7 @@ class Assistant:
         if noun:
             # "Auf welchen Artikel des Vertrags verwies Putin?": where sentences name the thing
             # asked for, only they are quoted (a closer one about the treaty named no article, q003)
-            naming = [x for x in scored if noun in passages[x[3] - 1].text[x[4][0] : x[4][1]].lower()]
+            naming = [x for x in scored if names_noun(passages[x[3] - 1].text[x[4][0] : x[4][1]], noun)]
             scored = naming or scored
         chosen, used = [], set()
         asks_who = bool(ASKS_WHO.search(query))

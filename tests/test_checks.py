@@ -298,15 +298,22 @@ def test_an_answer_that_only_restates_the_question(question, answer, nothing):
 
 
 def test_the_noun_a_which_question_asks_for():
-    from rag.checks import asked_noun
+    from rag.checks import asked_noun, names_noun
 
-    assert asked_noun("Auf welchen Artikel des Partnerschaftsvertrags verwies Putin?") == "artikel"
-    assert asked_noun("Welcher Telegram-Kanal meldete einen Durchbruch?") == "telegram-kanal"
-    assert asked_noun("Welche russische Stadt richtete den Gipfel aus?") == "stadt"
-    # the articles themselves are not what is asked for
+    assert asked_noun("Auf welchen Artikel des Partnerschaftsvertrags verwies Putin?") == "Artikel"
+    assert asked_noun("Welcher Telegram-Kanal meldete einen Durchbruch?") == "Telegram-Kanal"
+    assert asked_noun("Welche russische Stadt richtete den Gipfel aus?") == "Stadt"
+    # the articles themselves are not what is asked for, in the plural or the singular
     assert asked_noun("Welche Artikel führen den Rückgriff auf Russlands Personalprobleme zurück?") is None
     assert asked_noun("Welche Angaben machen die Artikel zum Umfang der Lieferungen?") is None
+    assert asked_noun("Welche Quelle nennt 12.000 Soldaten?") is None
     assert asked_noun("Wer hat das als Sklavenhandel bezeichnet?") is None
+    # a relative "welche" asks for nothing
+    assert asked_noun("Wie viele Soldaten, welche nach Kursk geschickt wurden, sind gefallen?") is None
+    # a word that starts with the noun names it; one that only contains it does not
+    assert names_noun("„Artikel 4 des Abkommens legt fest …“", "Artikel")
+    assert not names_noun("Russland übernahm die Kontrolle über den Süden.", "Rolle")
+    assert not names_noun("Sie verfolgen andere Ziele.", "Folgen")
 
 
 def test_a_list_header_is_kept_only_with_a_list_item_after_it():
@@ -321,3 +328,14 @@ def test_a_list_header_is_kept_only_with_a_list_item_after_it():
     # a list that follows keeps its header
     v = run("Kiew spricht von einer neuen Kriegspartei: [1]\n- China liefert offiziell keine Waffen an Russland [2]")
     assert v.text.startswith("Kiew spricht von einer neuen Kriegspartei: [1]") and "Russland [2]" in v.text and v.kept == 2
+    # a numbered item's "1." is no claim: the item stays, and keeps its header
+    v = run("Kiew spricht von einer neuen Kriegspartei: [1]\n1. China liefert offiziell keine Waffen an Russland [2]")
+    assert v.kept == 2 and "Russland [2]" in v.text and not any(c.kind == "claim_removed" for c in v.checks)
+    # a header and its item are kept together or not at all: never past the sentence limit
+    from rag.checks import MAX_CLAIMS
+
+    before = " ".join(["China liefert offiziell keine Waffen an Russland [2]."] + [
+        f"Kiew spricht von einer neuen Kriegspartei, Nummer {w} [1]." for w in ("eins", "zwei", "drei", "vier", "fünf")
+    ][: MAX_CLAIMS - 2])
+    v = run(before + " Kiew spricht von einer neuen Kriegspartei: [1]\n- Der NIS meldete, Pjöngjang wolle Soldaten schicken [1]")
+    assert v.kept <= MAX_CLAIMS

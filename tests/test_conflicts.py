@@ -223,6 +223,9 @@ def test_a_question_about_a_month_lists_no_figure_a_later_source_gives_for_a_lat
     assert asked_month("Wie viele Soldaten waren im Oktober 2024 schon in Russland?") == (2024, 10)
     assert asked_month("How many troops were in Russia in October 2024?") == (2024, 10)
     assert asked_month("Welche Stadt begann die Armee Ende Oktober zu stürmen?") is None  # no year
+    # a period, not a moment: later sources cover it
+    assert asked_month("Wie viele Soldaten hat Nordkorea seit Oktober 2024 geschickt?") is None
+    assert asked_month("How many troops were sent between October 2024 and July 2025?") is None
     october = [
         _p("a", "Der NIS spricht von 3000 bereits nach Russland gebrachten Soldaten.", author="DW", outlet="DW", kind="report", date="2024-10"),
         _p("b", "Bis zum 28. Oktober sollen mindestens 5.000 Nordkoreaner in Kursk stationiert sein.", author="Osthold", outlet="Achgut", kind="analysis", date="2024-10"),
@@ -236,3 +239,11 @@ def test_a_question_about_a_month_lists_no_figure_a_later_source_gives_for_a_lat
     assert sorted(f.value for f in find_conflicts("Wie viele nordkoreanische Soldaten sind in Russland?", october + [later])) == [3000, 5000, 14000]
     named = _p("d", "Im Oktober 2024 waren es schon 11.000 Soldaten.", author="Kori Schake", outlet="FP", kind="analysis", date="2024-11-05")
     assert 11000 in {f.value for f in find_conflicts(q, october + [named])}
+    # the month without its year, or beside another month, names it too
+    for text in ("Ende Oktober waren es schon 11.000 Soldaten.", "Im Oktober waren es 11.000 Soldaten, im Januar 2025 schon mehr."):
+        named = _p("d", text, author="Kori Schake", outlet="FP", kind="analysis", date="2024-11-05")
+        assert 11000 in {f.value for f in find_conflicts(q, october + [named])}, text
+    # another month, or "may" the verb, does not
+    for text in ("Im Oktober 2023 waren es 11.000 Soldaten.", "Es may be 11.000 Soldaten."):
+        named = _p("d", text, author="Kori Schake", outlet="FP", kind="analysis", date="2024-11-05")
+        assert 11000 not in {f.value for f in find_conflicts(q, october + [named])}, text
