@@ -44,7 +44,8 @@ CHECK_LABELS = {
     "spread": "Every article searched",
 }
 CHANGING_ACTIONS = {"removed", "reattributed", "fallback"}
-NOTED_KINDS = {"attributed", "truncated", "source_named", "spread"}
+# kept as they were, but worth telling: the answer lists sources side by side, or was searched differently
+NOTED_KINDS = {"attributed", "truncated", "source_named", "spread", "conflict", "views"}
 
 # [1], [1, 2], [Quelle 3], [1 und 2] (the markers the checks understand, rag/checks.py)
 MARKER = re.compile(r"\[(?:(?:Auszug|Passage|Quelle|Source|Nr\.?)\s*)?(\d+(?:\s*(?:,|;|und|and|&)\s*\d+)*)\]", re.I)

@@ -1,0 +1,19 @@
+"""The sources panel's list of what the checks did, without a browser."""
+from rag.types import Answer, Check
+from ui.render import checks_html
+
+
+def test_a_figure_list_and_a_source_comparison_are_told_in_the_checks_panel():
+    # "Sources disagree" was labelled but never shown: a kept check was not listed (q036 in the chat window)
+    a = Answer(question="?", text="…", checks=[
+        Check("fallback", "the generated answer failed the checks; quoted passages shown instead", "", "fallback"),
+        Check("conflict", "2 different figures for soldiers across sources; listed side by side", action="kept"),
+        Check("views", "the question compares sources: 3 articles quoted side by side", action="kept"),
+        Check("claim_duplicate", "repeats an earlier sentence", "Satz.", "removed"),
+    ])
+    html = checks_html(a)
+    assert "What the checks did (4)" in html
+    assert "Sources disagree" in html and "listed side by side" in html and "Sources compared" in html
+    # a check that changed nothing and is not worth telling stays out
+    quiet = Answer(question="?", text="…", checks=[Check("abstained", "x", action="kept")])
+    assert checks_html(quiet) == ""
