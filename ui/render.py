@@ -15,6 +15,7 @@ import html
 import re
 from collections.abc import Iterable
 
+from rag.checks import MARKER  # [1], [1, 2], [Quelle 3], [1 und 2]: the markers the checks understand
 from rag.types import Answer, Citation
 
 # Kinds of article that are not plain reports get a visible badge.
@@ -47,8 +48,6 @@ CHANGING_ACTIONS = {"removed", "reattributed", "fallback"}
 # kept as they were, but worth telling: the answer lists sources side by side, or was searched differently
 NOTED_KINDS = {"attributed", "truncated", "source_named", "spread", "conflict", "views"}
 
-# [1], [1, 2], [Quelle 3], [1 und 2] (the markers the checks understand, rag/checks.py)
-MARKER = re.compile(r"\[(?:(?:Auszug|Passage|Quelle|Source|Nr\.?)\s*)?(\d+(?:\s*(?:,|;|und|and|&)\s*\d+)*)\]", re.I)
 
 _EXTRA = str.maketrans({"$": "&#36;", "{": "&#123;", "}": "&#125;", "`": "&#96;", "\\": "&#92;"})
 
