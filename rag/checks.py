@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Sequence
 
 import numpy as np
 
@@ -342,6 +343,7 @@ def verify(answer: str, passages: list[Passage], language: str, scorer: SupportS
     all_text = " ".join(p.text for p in passages) + " " + question
     out_sentences: list[str] = []
     cites: dict[int, tuple[float, tuple[int, int], float]] = {}  # passage -> (similarity, quote span, rank)
+    quoted: dict[int, list[tuple[int, int]]] = {}  # passage -> the sentence of each claim citing it
     supports: list[float] = []
     kept_vecs: list[np.ndarray] = []
     attributed: set[str] = set()  # name each opinion/analysis source once, at its first claim
@@ -359,6 +361,7 @@ def verify(answer: str, passages: list[Passage], language: str, scorer: SupportS
         for i in keep:
             if i not in cites or scored[i][2] > cites[i][2]:
                 cites[i] = scored[i]
+            quoted.setdefault(i, []).append(scored[i][1])
         end = body[-1] if body[-1] in ".!?" else "."
         body = body.rstrip(".!?")
         out_sentences.append(f"{body} {''.join(f'[{i}]' for i in keep)}{end}")
@@ -441,7 +444,8 @@ def verify(answer: str, passages: list[Passage], language: str, scorer: SupportS
         emit(claim, vec, keep, scored)
     if pending is not None:
         drop_header(pending[0])
-    citations = [citation(i, passages[i - 1], cites[i][1]) for i in sorted(cites)]
+    # the quote is the sentence of the claim the passage supports best; every claim's sentence is a span
+    citations = [citation(i, passages[i - 1], cites[i][1], quoted[i]) for i in sorted(cites)]
     return Verified(" ".join(out_sentences), citations, checks, len(out_sentences), len(claims), supports)
 
 
@@ -581,12 +585,18 @@ def counts_other(question: str, sentence: str, counted: str, language: str = "de
     return _not_the_dead(question, sentence) or _other_nationality(nationalities(m.group(1)), counted)
 
 
-def citation(n: int, p: Passage, span: tuple[int, int]) -> Citation:
+def citation(n: int, p: Passage, span: tuple[int, int], more: Sequence[tuple[int, int]] = ()) -> Citation:
+    """Passage `p` cited as [n] for its sentence at `span` (offsets in the passage), and for
+    the sentences at `more` too."""
     a, b = span
-    return Citation(
+    c = Citation(
         n=n, doc_id=p.doc_id, title=p.title, outlet=p.outlet, author=p.author, date=p.date, kind=p.kind,
         text=p.text, quote=p.text[a:b], start=p.start + a, end=p.start + b, passage_start=p.start, passage_end=p.end,
+        spans=[(p.start + a, p.start + b)],
     )
+    for x, y in more:
+        c.add_span(p.start + x, p.start + y)
+    return c
 
 
 # words that carry no answer when an answer restates its question: bm25s's German and English

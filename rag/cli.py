@@ -75,7 +75,8 @@ def _print_answer(a) -> None:
         for c in a.citations:
             meta = ", ".join(x for x in (c.outlet, c.author, c.date, c.kind) if x and x != "unknown")
             print(f"[{c.n}] {c.title} ({meta})")
-            print(textwrap.indent(textwrap.fill(f"„{c.quote.strip()}“", 100), "    "))
+            for quote in c.quotes():
+                print(textwrap.indent(textwrap.fill(f"„{quote.strip()}“", 100), "    "))
     notes = [c for c in a.checks if c.action in ("removed", "reattributed", "fallback")]
     if notes:
         print(f"\nChecks: {len(notes)} change(s) to the model's answer: " + "; ".join(f"{c.kind} ({c.detail})" for c in notes[:5]))

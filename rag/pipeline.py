@@ -28,7 +28,7 @@ from .retrieval import HybridRetriever, spread_by_article
 from .settings import Settings, load_settings
 from .sources import SourceNames, asks_across
 from .speakers import ASKS_WHO, names, reports_speech, speaker, whole_quote
-from .types import Answer, Check, Passage, StreamEvent
+from .types import Answer, Check, Citation, Passage, StreamEvent
 from .validate import clean_history, clean_question
 
 log = logging.getLogger(__name__)
@@ -55,10 +55,11 @@ def _quotes_count(question: str, answer: Answer, language: str) -> bool | None:
     gets quotes without any number. None: cannot tell (see checks.counts_asked), or no quotes."""
     if not answer.citations:
         return None
-    quotes = " ".join(c.quote for c in answer.citations)
+    sentences = [q for c in answer.citations for q in c.quotes()]
+    quotes = " ".join(sentences)
     if ASKS_SHARE.search(question):
         return states_share(quotes)
-    found = [counts_asked(question, c.quote, language) for c in answer.citations]
+    found = [counts_asked(question, q, language) for q in sentences]
     if any(found):
         return True
     if any(f is False for f in found) or lacks_asked_figure(question, quotes, language):
@@ -274,9 +275,12 @@ class Assistant:
             p = passages[i - 1]
             src = source_label(p)
             lines.append(f"„{p.text[a:b].strip()}“ ({src}) [{i}]")
-        cits = {}
-        for i, span in chosen:
-            cits.setdefault(i, citation(i, passages[i - 1], span))
+        cits: dict[int, Citation] = {}
+        for i, (a, b) in chosen:
+            if i in cits:
+                cits[i].add_span(passages[i - 1].start + a, passages[i - 1].start + b)  # two sentences of one passage
+            else:
+                cits[i] = citation(i, passages[i - 1], (a, b))
         checks.append(Check("fallback", "the generated answer failed the checks; quoted passages shown instead", raw, "fallback"))
         return Answer(text="\n".join(lines), citations=list(cits.values()), checks=checks, fallback=True, raw_text=raw, **base)
 
@@ -389,12 +393,17 @@ class Assistant:
 
     @staticmethod
     def _cite(answer: Answer, spans: list[tuple[int, tuple[int, int]]]) -> None:
-        """Add a citation for each (passage number, sentence span) the answer does not cite yet."""
-        have = {c.n for c in answer.citations}
-        for n, span in spans:
-            if n not in have:
-                answer.citations.append(citation(n, answer.passages[n - 1], span))
-                have.add(n)
+        """Cite each (passage number, sentence span): a new citation for a passage the answer
+        does not cite yet, else the sentence joins that citation's spans (a figure listed from
+        a passage a claim cites for another sentence is highlighted too)."""
+        have = {c.n: c for c in answer.citations}
+        for n, (a, b) in spans:
+            if n in have:
+                p = answer.passages[n - 1]
+                have[n].add_span(p.start + a, p.start + b)
+            else:
+                have[n] = citation(n, answer.passages[n - 1], (a, b))
+                answer.citations.append(have[n])
         answer.citations.sort(key=lambda c: c.n)
 
     def _final(self, answer: Answer, timings: dict[str, float], t0: float) -> StreamEvent:

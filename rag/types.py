@@ -45,6 +45,23 @@ class Citation:
     end: int
     passage_start: int = 0
     passage_end: int = 0
+    # every sentence of the passage the answer cites it for (article offsets, in article order;
+    # `start`/`end` is one of them): a passage cited by two claims, or by a claim and a listed
+    # figure, supports each with its own sentence, and each is highlighted (empty: only `quote`)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+    def quotes(self) -> list[str]:
+        """The supporting sentences, in article order; `quote` alone when `spans` is empty
+        or does not fit the passage text."""
+        out = [self.text[a - self.passage_start : b - self.passage_start] for a, b in self.spans
+               if self.passage_start <= a < b <= self.passage_start + len(self.text)]
+        return out or [self.quote]
+
+    def add_span(self, start: int, end: int) -> None:
+        """Also cite the sentence at article offsets [start, end) of this passage."""
+        spans = self.spans or [(self.start, self.end)]
+        if (start, end) not in spans:
+            self.spans = sorted(spans + [(start, end)])
 
 
 @dataclass

@@ -49,6 +49,29 @@ def test_supported_claim_is_kept_with_quote_offsets():
     assert TEXT[c.start : c.end] == c.quote and "12.000" in c.quote
 
 
+def test_a_passage_cited_for_two_sentences_carries_both():
+    # two claims cite [1] for different sentences: each is a span of the citation (so both are
+    # highlighted), and the quote is the one of the two the passage supports best
+    v = run("Pjöngjang wolle bis zu 12.000 Soldaten nach Russland schicken [1]. Kiew spricht von einer neuen Kriegspartei [1].")
+    assert v.kept == 2 and len(v.citations) == 1
+    c = v.citations[0]
+    assert [TEXT[a:b] for a, b in c.spans] == c.quotes()
+    assert [q.split()[0] for q in c.quotes()] == ["Der", "Kiew"] and c.quote in c.quotes()
+
+
+def test_citation_spans_are_kept_apart_and_in_order():
+    from rag.checks import citation
+
+    p = passages()[0]
+    second = (TEXT.index("Kiew"), TEXT.index("China") - 1)
+    c = citation(1, p, second, more=[(0, TEXT.index("Kiew") - 1), second])
+    assert c.quote.startswith("Kiew") and c.spans == [(0, TEXT.index("Kiew") - 1), second]
+    c.add_span(*second)  # already there: not twice
+    assert len(c.spans) == 2 and c.quotes()[0].startswith("Der südkoreanische")
+    c.spans = [(500, 600)]  # outside the passage (a changed article): the quote alone
+    assert c.quotes() == [c.quote]
+
+
 def test_changed_number_is_removed():
     v = run("Pjöngjang wolle bis zu 14.000 Soldaten nach Russland schicken [1].")
     assert v.kept == 0

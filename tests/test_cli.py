@@ -52,3 +52,16 @@ def test_index_skips_bad_files_and_reports(tmp_path):
     assert "warning: b.txt: skipped" in r.stderr and "1 added" in r.stdout
     r = rag("index", str(folder), "--store", str(tmp_path / "s"), "--quiet")
     assert "1 unchanged" in r.stdout
+
+
+def test_ask_prints_every_sentence_a_source_is_cited_for(capsys):
+    from rag.checks import citation
+    from rag.cli import _print_answer
+    from rag.types import Answer, Passage
+
+    text = "Erster Satz. Zweiter Satz ohne Bezug. Dritter Satz."
+    p = Passage("d", text, 0, len(text), 1.0, title="T", outlet="DW")
+    c = citation(1, p, (0, 12), more=[(text.index("Dritter"), len(text))])
+    _print_answer(Answer(question="?", text="A [1]. B [1].", citations=[c], passages=[p]))
+    out = capsys.readouterr().out
+    assert "„Erster Satz.“" in out and "„Dritter Satz.“" in out and "Zweiter" not in out

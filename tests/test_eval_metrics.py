@@ -627,3 +627,25 @@ def test_rescore_of_a_folder_without_records(tmp_path):
 
     with pytest.raises(RagError):
         rescore(tmp_path)
+
+
+def test_a_stored_citation_keeps_every_sentence_it_marks(tmp_path):
+    # a report records each citation's spans, and a re-score reads them back (older runs have none)
+    import json
+
+    from rag.checks import citation
+    from rag.eval.rescore import rebuild_answer
+    from rag.eval.runner import answer_record
+
+    _run_folder(tmp_path)  # writes the two-article corpus
+    articles = ArticleTexts(tmp_path / "articles")
+    at = ARTICLE_A.find(PASSAGE)
+    p = Passage(doc_id="a", text=PASSAGE, start=at, end=at + len(PASSAGE), score=1.0)
+    second = PASSAGE.index(".") + 2
+    c = citation(1, p, (0, second - 1), more=[(second, len(PASSAGE))])
+    stored = json.loads(json.dumps(answer_record(answer("x [1].", [c], [p]), {})))
+    assert stored["citations"][0]["spans"] == [[at, at + second - 1], [at + second, at + len(PASSAGE)]]
+    back = rebuild_answer(stored, {"question": "?"}, "assistant", articles, {})
+    assert back.citations[0].quotes() == c.quotes() and len(c.quotes()) == 2
+    del stored["citations"][0]["spans"]
+    assert rebuild_answer(stored, {"question": "?"}, "assistant", articles, {}).citations[0].quotes() == [c.quote]

@@ -124,6 +124,19 @@ def test_conflicting_figures_are_listed_with_their_sources(make_assistant, artic
         assert f"[{conflict['passage']}]" in a.text and conflict["passage"] in cited
         c = cited[conflict["passage"]]
         assert articles[c.doc_id].text[c.start : c.end] == c.quote
+        assert conflict["sentence"] in [" ".join(q.split()) for q in c.quotes()]  # its own sentence is marked
+
+
+def test_a_listed_figure_from_a_passage_a_claim_cites_is_highlighted_too(make_assistant, articles):
+    # the claim cites DW's passage for its "1500" sentence and the figure list cites it for the
+    # 12,000 one: the citation carries both, so the source card marks the listed sentence too
+    q = "How many soldiers does South Korea's NIS say Pyongyang wants to provide?"
+    a = make_assistant(FakeLLM(_citing("1500 bereits", "1500 soldiers were already shipped to Vladivostok"))).ask(q)
+    twelve = next(c for c in a.conflicts if c["value"] == 12000)
+    c = next(c for c in a.citations if c.n == twelve["passage"])
+    quotes = [" ".join(q.split()) for q in c.quotes()]
+    assert twelve["sentence"] in quotes and any("1500 bereits" in q for q in quotes), quotes
+    assert all(articles[c.doc_id].text[x:y] in c.text for x, y in c.spans)
 
 
 def test_no_conflict_block_for_a_non_numeric_question(make_assistant):
@@ -176,10 +189,29 @@ def test_fallback_quotes_a_second_sentence_only_when_close_to_the_best(make_assi
     def fallback(margin):
         a = make_assistant(FakeLLM(["Pjöngjang will 45.000 Soldaten schicken [1]."]), fallback_quote_margin=margin).ask(Q_DE)
         assert a.fallback
-        return [line for line in a.text.splitlines() if line.startswith("„")]
+        lines = [line for line in a.text.splitlines() if line.startswith("„")]
+        quotes = {c.n: c.quotes() for c in a.citations}
+        for line in lines:  # each quoted sentence is marked in its source, also two of one passage
+            n = int(line.rsplit("[", 1)[1].rstrip("]"))
+            assert line[1 : line.index("“")] in [q.strip() for q in quotes[n]], (line, quotes)
+        return lines
 
     assert len(fallback(0.0)) == 1
     assert len(fallback(1.0)) == 2
+
+
+def test_two_fallback_quotes_of_one_passage_are_both_marked(make_assistant, articles):
+    from rag.types import Passage
+
+    art = next(a for a in articles.values() if "Wladiwostok ausgeschifft" in a.text)
+    start = art.text.index("Eine neue Qualität")
+    end = art.text.index("Soldaten.", art.text.index("Wladiwostok ausgeschifft")) + len("Soldaten.")
+    p = Passage(art.doc_id, art.text[start:end], start, end, 1.0, "t")
+    asst = make_assistant(fallback_quote_margin=1.0)
+    a = asst._fallback(Q_DE, [p], "de", [], "", dict(question=Q_DE, passages=[p], language="de", standalone_question=Q_DE))
+    assert a.fallback and len(a.citations) == 1 and a.text.count("[1]") == 2
+    c = a.citations[0]
+    assert len(c.quotes()) == 2 and all(art.text[x:y] == q for (x, y), q in zip(c.spans, c.quotes()))
 
 
 Q_DRONES = "Wie viele Drohnen hat der Iran bisher an Russland geliefert?"  # the articles give no such figure

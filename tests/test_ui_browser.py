@@ -318,7 +318,8 @@ def test_german_question_streams_cites_and_shows_source_then_follow_up(app, sess
     assert c.title in head
     meta = card.locator(".rag-meta").inner_text()
     assert c.outlet.split(" (")[0] in meta and c.date in meta
-    assert card.locator("mark.rag-quote").inner_text().split() == c.quote.split()
+    marked = [t.split() for t in card.locator("mark.rag-quote").all_inner_texts()]
+    assert marked == [q.split() for q in c.quotes()] and c.quote.split() in marked
     if c.kind in ("opinion", "analysis", "machine-translated"):
         assert card.locator(".rag-badge").count() == 1
     time.sleep(0.4)  # let the smooth scroll settle for the screenshot

@@ -17,3 +17,19 @@ def test_a_figure_list_and_a_source_comparison_are_told_in_the_checks_panel():
     # a check that changed nothing and is not worth telling stays out
     quiet = Answer(question="?", text="…", checks=[Check("abstained", "x", action="kept")])
     assert checks_html(quiet) == ""
+
+
+def test_every_sentence_a_passage_is_cited_for_is_marked():
+    from rag.checks import citation
+    from rag.types import Passage
+    from ui.render import passage_html
+
+    text = "Erster Satz über <Kiew>. Zweiter Satz ohne Bezug. Dritter Satz mit 12.000 Soldaten."
+    p = Passage("d", text, 100, 100 + len(text), 1.0)
+    third = text.index("Dritter")
+    c = citation(1, p, (third, len(text)), more=[(0, text.index("Zweiter") - 1)])
+    html = passage_html(c)
+    assert html.count('<mark class="rag-quote">') == 2
+    assert '<mark class="rag-quote">Erster Satz über &lt;Kiew&gt;.</mark> Zweiter Satz ohne Bezug. <mark class="rag-quote">Dritter' in html
+    c.spans.append((100 + 5, 100 + 12))  # overlaps the first: one mark, not nested ones
+    assert passage_html(c).count("<mark") == 2 and "<mark class=\"rag-quote\">Erster Satz" in passage_html(c)

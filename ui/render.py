@@ -159,16 +159,35 @@ def highlight_span(c: Citation) -> tuple[int, int] | None:
     return None
 
 
+def highlight_spans(c: Citation) -> list[tuple[int, int]]:
+    """Every sentence the answer cites the passage for (passage offsets, in order, not
+    overlapping): the quote's place, and each of `c.spans` that lies inside the passage."""
+    text = c.text or ""
+    found = {(a - c.passage_start, b - c.passage_start) for a, b in c.spans}
+    found = {(a, b) for a, b in found if 0 <= a < b <= len(text)}
+    first = highlight_span(c)
+    if first is not None:
+        found.add(first)
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(found):
+        if out and a < out[-1][1]:  # overlapping: one mark
+            out[-1] = (out[-1][0], max(b, out[-1][1]))
+        else:
+            out.append((a, b))
+    return out
+
+
 def passage_html(c: Citation) -> str:
     text = c.text or ""
-    span = highlight_span(c)
-    if span is None:
+    spans = highlight_spans(c)
+    if not spans:
         quoted = f'<div class="rag-quote-alone">„{esc(c.quote)}“</div>' if c.quote else ""
         return f'<div class="rag-passage">{esc(text)}</div>{quoted}'
-    a, b = span
-    return (
-        f'<div class="rag-passage">{esc(text[:a])}<mark class="rag-quote">{esc(text[a:b])}</mark>{esc(text[b:])}</div>'
-    )
+    parts, at = [], 0
+    for a, b in spans:
+        parts.append(f'{esc(text[at:a])}<mark class="rag-quote">{esc(text[a:b])}</mark>')
+        at = b
+    return f'<div class="rag-passage">{"".join(parts)}{esc(text[at:])}</div>'
 
 
 def citation_card(turn: int, c: Citation) -> str:

@@ -106,7 +106,8 @@ def rebuild_answer(stored: dict, question: dict, system: str, articles: ArticleT
             notes.add(f"a quote of {c['doc_id']} is no longer at its offsets (the article changed?)")
         citations.append(Citation(
             n=c["n"], doc_id=c["doc_id"], text=text, quote=quote, start=c["start"], end=c["end"],
-            passage_start=ps, passage_end=pe, **_source_fields(c, meta),
+            passage_start=ps, passage_end=pe, spans=[tuple(x) for x in c.get("spans", [])],  # older runs: none
+            **_source_fields(c, meta),
         ))
     if "check_details" in stored:
         checks = [Check(d["kind"], d.get("detail", ""), d.get("sentence", ""), d.get("action", "")) for d in stored["check_details"]]

@@ -64,6 +64,7 @@ def answer_record(answer: Answer, metrics: dict, error: str | None = None) -> di
         "standalone_question": answer.standalone_question,
         "citations": [
             {"n": c.n, "doc_id": c.doc_id, "quote": c.quote, "start": c.start, "end": c.end,
+             "spans": [list(s) for s in c.spans],
              "passage_start": c.passage_start, "passage_end": c.passage_end, "text_sha1": text_sha1(c.text)}
             | {f: getattr(c, f) for f in SOURCE_FIELDS}
             for c in answer.citations
