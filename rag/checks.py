@@ -67,6 +67,9 @@ class Claim:
 NOUN_MARKER = re.compile(
     r"\b(in|im|aus|laut|nach|von|bei|to|of|from|siehe|see)\s*" + MARKER.pattern + r"\s*(?=[^\W\d]|,)", re.I,
 )
+# ... and at the end of a sentence, after a preposition that is no verb particle ("This was
+# reported in [2].", "so steht es laut [1]."; "Die Hilfe läuft aus [1]." is whole without it)
+NOUN_MARKER_END = re.compile(r"\b(in|im|laut|to|of|from|siehe|see)\s*" + MARKER.pattern + r"\s*[.!?]?\s*$", re.I)
 # "[1] und [2]", "[1], [2]": one group of markers
 _MARKER_GROUP = re.compile(MARKER.pattern + r"(?:\s*(?:,|und|and|&)\s*" + MARKER.pattern + r")+", re.I)
 # several markers after a plural noun are its subject: "Die Artikel [1] und [2] führen … zurück"
@@ -117,7 +120,8 @@ def split_claims(text: str, language: str) -> list[Claim]:
             if claims:
                 claims[-1].markers += markers
             continue
-        names_passage = bool(_NAMED_GROUP.search(raw) or NOUN_MARKER.search(_MARKER_GROUP.sub("[0]", raw)))
+        grouped = _MARKER_GROUP.sub("[0]", raw)
+        names_passage = bool(_NAMED_GROUP.search(raw) or NOUN_MARKER.search(grouped) or NOUN_MARKER_END.search(grouped))
         item = _LIST_ITEM.match(bare)
         if item and item.group(1):  # "1. China liefert …": the "1" would fail the number check
             bare = bare[item.end() :]
@@ -126,6 +130,7 @@ def split_claims(text: str, language: str) -> list[Claim]:
 
 
 _WORD = re.compile(r"\w{4,}")
+_LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 
 
 @lru_cache(maxsize=1)
@@ -188,14 +193,16 @@ class SupportScorer:
     def ranked(self, vec: np.ndarray, p: Passage, stems: set[str] | None = None) -> list[tuple[float, float, tuple[int, int]]]:
         """(rank, similarity, span) of each sentence of `p` against `vec`, best first;
         rank = similarity + LEXICAL_WEIGHT x overlap with `stems`. A sentence that
-        addresses the assistant supports nothing and is never quoted: it is left out."""
+        addresses the assistant supports nothing and is never quoted: it is left out, as is
+        a scrap of fewer than three words (a byline "IZ 23.07.", a dateline), whose vector
+        says little and came out close to "Der wahre Aggressor … ist Russland"."""
         from .prompts import is_injection
 
         spans, vecs = self.sentences(p)
         out = [
             (float(sim) + self.LEXICAL_WEIGHT * lexical_overlap(stems or set(), p.text[a:b]), float(sim), (a, b))
             for (a, b), sim in zip(spans, vecs @ vec)
-            if not is_injection(p.text[a:b])
+            if not is_injection(p.text[a:b]) and len(_LETTER_WORD.findall(p.text[a:b])) >= 3
         ]
         return sorted(out, key=lambda x: -x[0])
 
@@ -516,10 +523,24 @@ _NATIONALITY = {
 _NATIONALITY_RE = {k: re.compile(rf"\b(?:{v})\b", re.I) for k, v in _NATIONALITY.items()}
 
 
-# the dead and wounded are counted apart from troops
-_CASUALTY = re.compile(
-    r"\b(gefallen\w*|getötet\w*|gestorben\w*|starben|tote[nr]?|todesopfer\w*|opfer\w*|verlust\w*|verwundet\w*|"
-    r"umgekommen\w*|ums leben)\b", re.I)
+# what befell soldiers is counted apart from the troops sent: the dead and wounded, those who
+# defected, those taken prisoner ("Wie viele … sind übergelaufen?" is not answered by how many
+# were sent to Kursk)
+_FATES = [re.compile(rf"\b({words})\b", re.I) for words in (
+    r"gefallen\w*|getötet\w*|gestorben\w*|starben|tote[nr]?|todesopfer\w*|opfer\w*|verlust\w*|verwundet\w*|"
+    r"umgekommen\w*|ums leben|killed|died|dead|deaths?|casualt\w*|wounded",
+    r"überlauf\w*|übergelaufen\w*|überläufer\w*|überzulaufen|desert\w*|fahnenflucht\w*|defect\w*",
+    r"gefangen\w*|kriegsgefangen\w*|gefangenschaft|captured|captive\w*|prisoners?",
+)]
+
+
+def misses_asked_fate(question: str, sentences: list[str]) -> bool:
+    """A how-many question asks what befell soldiers (killed, defected, captured) and none of
+    `sentences` (an answer's quotes) names that fate: its figure counts something else
+    ("Wie viele … sind übergelaufen?" -> "3000 [1]" from "3000 bereits nach Russland gebrachten")."""
+    if not ASKS_FIGURE.search(question):
+        return False
+    return any(rx.search(question) and not any(rx.search(s) for s in sentences) for rx in _FATES)
 
 
 def nationalities(text: str) -> set[str]:
@@ -549,7 +570,7 @@ def counts_asked(question: str, sentence: str, language: str = "de") -> bool | N
         return None
     asked_nat = nationalities(m.group(1))
 
-    if _not_the_dead(question, sentence):
+    if _other_fate(question, sentence):
         return False
 
     def names_it(words: str) -> bool:
@@ -564,9 +585,10 @@ def counts_asked(question: str, sentence: str, language: str = "de") -> bool | N
     )
 
 
-def _not_the_dead(question: str, sentence: str) -> bool:
-    """"wie viele … sind gefallen?": a count of soldiers stationed there is not a count of the dead."""
-    return bool(_CASUALTY.search(question)) and not _CASUALTY.search(sentence)
+def _other_fate(question: str, sentence: str) -> bool:
+    """"wie viele … sind gefallen / übergelaufen?": a count of soldiers stationed there is not a
+    count of the dead, or of those who defected or were captured; the sentence must name the same fate."""
+    return any(rx.search(question) and not rx.search(sentence) for rx in _FATES)
 
 
 def _other_nationality(asked: set[str], words: str) -> bool:
@@ -576,13 +598,13 @@ def _other_nationality(asked: set[str], words: str) -> bool:
 
 def counts_other(question: str, sentence: str, counted: str, language: str = "de") -> bool:
     """A figure counts something else than a German "wie viele X" question asks, by the two
-    qualifiers `counts_asked` applies: the dead are asked and `sentence` names none, or
-    `counted` (the words after the number) names another nationality. For the figures of a
+    qualifiers `counts_asked` applies: a fate is asked (the dead, defectors, prisoners) and
+    `sentence` does not name it, or `counted` (the words after the number) names another nationality. For the figures of a
     conflict list, whose counted noun is matched by synonyms (rag.conflicts.QUANTITIES)."""
     m = _HOW_MANY.search(question)
     if not m or language != "de":
         return False
-    return _not_the_dead(question, sentence) or _other_nationality(nationalities(m.group(1)), counted)
+    return _other_fate(question, sentence) or _other_nationality(nationalities(m.group(1)), counted)
 
 
 def citation(n: int, p: Passage, span: tuple[int, int], more: Sequence[tuple[int, int]] = ()) -> Citation:

@@ -16,7 +16,7 @@ import numpy as np
 
 from index.embedding import load_embed_model
 
-from .checks import (ASKS_SHARE, SupportScorer, adds_nothing, asked_noun, names_noun, citation, counts_asked, counts_other, lacks_asked_figure, names_someone, states_share, verify,
+from .checks import (ASKS_SHARE, SupportScorer, adds_nothing, asked_noun, names_noun, citation, counts_asked, counts_other, lacks_asked_figure, misses_asked_fate, names_someone, states_share, verify,
                      word_stems)
 from .conflicts import (MAX_VIEWS, View, asks_comparison, author_label, find_conflicts, is_headline, on_question, side_by_side,
                         source_label, source_views, views_side_by_side)
@@ -175,16 +175,21 @@ class Assistant:
             checks.append(Check("abstained", "the answer only restates the question", v.text, "abstained"))
             yield self._final(_refusal("abstain", checks, raw, base), timings, t0)
             return
+        why = None  # why the claims do not give the figure asked for (a figure list below them does)
         if not answer.conflicts and lacks_asked_figure(standalone, v.text, language):
-            # the claims state no figure: quote the articles if their best sentences count what
-            # is asked (the model often drops the number: "Die Schätzung liegt bei [1]."), else refuse.
+            why = "the question asks for a figure; no claim that survived the checks states one"
+        elif not answer.conflicts and misses_asked_fate(standalone, [q for c in answer.citations for q in c.quotes()]):
+            why = "the question asks how many were killed, defected or captured; no cited sentence says so"
+        if why:
+            # quote the articles if their best sentences count what is asked (the model often
+            # drops the number: "Die Schätzung liegt bei [1]."), else refuse.
             # Replayed on the set: one answerable question (q015) answered so, no near miss lost
             quoted = self._fallback(standalone, given, language, list(checks), raw, base)
             if not quoted.abstained and _quotes_count(standalone, quoted, language):
-                quoted.checks.insert(len(checks), Check("missing_figure", "the question asks for a figure; no claim that survived the checks states one", v.text, "fallback"))
+                quoted.checks.insert(len(checks), Check("missing_figure", why, v.text, "fallback"))
                 answer = self._with_conflicts(quoted, deeper)
             else:
-                checks.append(Check("abstained", "the question asks for a figure; no claim that survived the checks states one", v.text, "abstained"))
+                checks.append(Check("abstained", why, v.text, "abstained"))
                 answer = _refusal("no_figure", checks, raw, base)
         yield self._final(answer, timings, t0)
 

@@ -72,6 +72,15 @@ def test_citation_spans_are_kept_apart_and_in_order():
     assert c.quotes() == [c.quote]
 
 
+def test_a_scrap_of_a_sentence_supports_nothing():
+    # a byline ("IZ 23.07.") or dateline is no sentence: never the quote, never the support
+    text = "IZ 23.07. Pjöngjang wolle bis zu 12.000 Soldaten schicken."
+    p = Passage("004", text, 0, len(text), 1.0, "c9")
+    scorer = SupportScorer(encode)
+    spans = [span for _, _, span in scorer.ranked(encode(["IZ 23.07."])[0], p)]
+    assert spans and all(text[a:b].startswith("Pjöngjang") for a, b in spans)
+
+
 def test_changed_number_is_removed():
     v = run("Pjöngjang wolle bis zu 14.000 Soldaten nach Russland schicken [1].")
     assert v.kept == 0
@@ -204,6 +213,23 @@ def test_a_count_of_soldiers_of_another_nationality_is_not_what_was_asked():
     assert counts_asked("Wie viele Soldaten sind in Kursk?", "10.000 nordkoreanische Soldaten sind dort.") is True
 
 
+def test_a_count_of_troops_is_not_a_count_of_the_fallen_defectors_or_prisoners():
+    from rag.checks import counts_asked, counts_other, misses_asked_fate
+
+    sent = "Davon seien 1500 bereits ausgeschifft worden - inzwischen spricht der NIS von 3000 nach Russland gebrachten Soldaten."
+    for q in ("Wie viele nordkoreanische Soldaten sind bisher übergelaufen?",
+              "Wie viele nordkoreanische Soldaten wurden gefangen genommen?",
+              "Wie viele nordkoreanische Soldaten sind gefallen?"):
+        assert counts_asked(q, sent) is False and counts_other(q, sent, "nach Russland gebrachten Soldaten"), q
+        assert misses_asked_fate(q, [sent])
+    q = "Wie viele nordkoreanische Soldaten sind bisher übergelaufen?"
+    assert counts_asked(q, "Bisher sind 40 Soldaten übergelaufen.") is True
+    assert not misses_asked_fate(q, ["Bisher sind 40 Soldaten übergelaufen."])
+    assert misses_asked_fate("How many North Korean soldiers have defected?", [sent])  # either language
+    assert not misses_asked_fate("Wie viele Soldaten sind in Kursk?", [sent])  # no fate asked
+    assert not misses_asked_fate("Sind nordkoreanische Soldaten übergelaufen?", [sent])  # no figure asked
+
+
 def test_a_number_counts_what_the_sentence_names_as_its_zahl():
     from rag.checks import counts_asked
 
@@ -297,6 +323,12 @@ def test_a_marker_used_as_a_word_of_the_sentence_removes_the_claim():
         c = split_claims(text, "de")[0]
         assert not c.names_passage and c.text == bare
     # a marker that closes a clause is a citation; a group of them goes whole, leaving no "und" or double space
+    # at a sentence's end after a preposition ("This was reported in [2]."), but not after a
+    # separable verb's particle, which "aus" and "nach" often are
+    assert split_claims("This was reported in [2].", "en")[0].names_passage
+    assert split_claims("So steht es laut [1] und [2].", "de")[0].names_passage
+    for text in ("Die Hilfe läuft aus [1].", "Die Lieferungen lassen nach [2].", "Sie sind in Kursk [1]."):
+        assert not split_claims(text, "de")[0].names_passage, text
     c = split_claims("Sie kamen im Oktober [2] und blieben [3].", "de")[0]
     assert not c.names_passage and c.text == "Sie kamen im Oktober und blieben."
     c = split_claims("Sie wurden geschickt [1] und [2], die in Kursk kämpfen.", "de")[0]

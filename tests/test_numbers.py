@@ -16,3 +16,15 @@ def test_number_boundaries():
     assert 12000 not in numbers_in("112.000 Soldaten")
     assert unsupported_numbers("Es sind 14.000 Soldaten", "bis zu 12.000 Soldaten") == {14000}
     assert not unsupported_numbers("twelve thousand soldiers", "bis zu 12.000 Soldaten", "en")
+
+
+def test_a_number_word_that_begins_a_compound_is_read_in_the_evidence():
+    # "Dieser Fünf-Punkte-Plan …" supports "a five-point plan" / "5 points"; the claim's own
+    # compounds are not read ("a two-day summit" over "zweitägig" needs no 2)
+    assert numbers_in("Dieser Fünf-Punkte-Plan", "de", compounds=True) == {5.0}
+    assert numbers_in("the twelve-point plan", "en", compounds=True) == {12.0}
+    assert numbers_in("ein One-off-Bonus, ein Ein-Mann-Betrieb", "de", compounds=True) == set()
+    assert numbers_in("Dieser Fünf-Punkte-Plan", "de") == set()
+    assert unsupported_numbers("The plan has 5 points.", "Dieser Fünf-Punkte-Plan wurde präsentiert.", "en") == set()
+    assert unsupported_numbers("The plan has 6 points.", "Dieser Fünf-Punkte-Plan wurde präsentiert.", "en") == {6.0}
+    assert unsupported_numbers("A two-day summit.", "Ein zweitägiger Gipfel.", "en") == set()

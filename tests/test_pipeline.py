@@ -250,6 +250,16 @@ def test_a_how_many_fallback_that_counts_something_else_is_refused(make_assistan
     assert b.fallback and not b.abstained and "12.000" in b.text
 
 
+def test_a_count_of_defectors_is_not_answered_with_counts_of_troops_sent(make_assistant):
+    # the articles only speculate that soldiers could defect: neither the model's "3000" (troops
+    # brought to Russia) nor a list of deployment figures answers it
+    q = "Wie viele nordkoreanische Soldaten sind bisher übergelaufen?"
+    a = make_assistant(FakeLLM(["Bisher sind 3000 Soldaten übergelaufen [1]."])).ask(q)
+    assert a.abstained and not a.conflicts and not a.citations, a.text
+    assert any(c.kind == "abstained" and "defected" in c.detail for c in a.checks)
+    assert make_assistant(FakeLLM(["Es sind 3000 Soldaten [1]."])).ask("Wie viele nordkoreanische Soldaten sind in Russland?").conflicts
+
+
 def test_conflicting_figures_are_looked_for_below_the_top_passages(make_assistant, articles):
     q = "Wie viele Soldaten schickt Nordkorea insgesamt nach Russland?"
     shallow = make_assistant(conflict_depth=5, conflict_margin=None).ask(q)
