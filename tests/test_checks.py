@@ -72,6 +72,24 @@ def test_citation_spans_are_kept_apart_and_in_order():
     assert c.quotes() == [c.quote]
 
 
+def test_a_claim_that_asserts_what_its_sentence_denies_is_removed():
+    # "China liefert offiziell keine Waffen": a claim that China delivers weapons turns it upside down
+    v = run("China liefert offiziell Waffen an Russland [2].")
+    assert v.kept == 0 and any(c.kind == "claim_removed" and "keine Waffen" in c.detail for c in v.checks)
+    assert run("China liefert offiziell keine Waffen an Russland [2].").kept == 1  # negated as its source is
+    assert run("China liefert an Russland [2].").kept == 1  # the denied word is not asserted
+
+
+def test_denied_words():
+    from rag.checks import denies_claim
+
+    s = "Dahinter steckt die Überzeugung, dass die USA und die Nato der wahre Aggressor sind und nicht Russland."
+    assert denies_claim("Der wahre Aggressor im Ukrainekrieg ist Russland.", s) == "nicht Russland"
+    assert denies_claim("Laut Meyer sind die USA der wahre Aggressor, nicht Russland.", s) is None
+    assert denies_claim("Russland hat genügend Soldaten.", "Russland hat nicht mehr genügend Soldaten.") is None  # "mehr" carries nothing
+    assert denies_claim("Russia doesn't have enough soldiers.", "Russland hat keine Soldaten mehr.") is None
+
+
 def test_a_scrap_of_a_sentence_supports_nothing():
     # a byline ("IZ 23.07.") or dateline is no sentence: never the quote, never the support
     text = "IZ 23.07. Pjöngjang wolle bis zu 12.000 Soldaten schicken."
