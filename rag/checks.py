@@ -334,6 +334,7 @@ def _attribution(p: Passage, claim: str, language: str) -> str:
 
 def verify(answer: str, passages: list[Passage], language: str, scorer: SupportScorer, min_support: float, question: str = "",
            cite_margin: float = 0.03) -> Verified:
+
     """Check each claim of `answer` against `passages`; figures and names the
     question itself states may be repeated without a source.
 
@@ -341,13 +342,15 @@ def verify(answer: str, passages: list[Passage], language: str, scorer: SupportS
     passage by more than this (similarity plus word overlap) is cited to that
     passage instead, and of several cited passages the weaker ones are dropped.
     """
+    from .speakers import claimed_speaker, names  # here: speakers imports this module's NAME_RUN
+
     claims = split_claims(answer, language)
     checks: list[Check] = []
     n = len(passages)
     if not claims:
         return Verified("", [], checks, 0, 0)
     vecs = scorer.encode([c.text for c in claims])
-    all_text = " ".join(p.text for p in passages) + " " + question
+    all_text = " ".join(f"{p.text} {p.author} {p.outlet}" for p in passages) + " " + question
     out_sentences: list[str] = []
     cites: dict[int, tuple[float, tuple[int, int], float]] = {}  # passage -> (similarity, quote span, rank)
     quoted: dict[int, list[tuple[int, int]]] = {}  # passage -> the sentence of each claim citing it
@@ -391,12 +394,21 @@ def verify(answer: str, passages: list[Passage], language: str, scorer: SupportS
                 checks.append(Check("marker_out_of_range", f"[{m}] names no passage (there were {n})", claim.text, "removed"))
         stems = word_stems(claim.text)
         scored = {i: scorer.best(vec, passages[i - 1], stems) for i in range(1, n + 1)}
+        said_by = claimed_speaker(claim.text)
 
-        def ok(ids: list[int]) -> bool:
+        def spoke(i: int) -> bool:
+            # "Roderich Kiesewetter sagte, dass … Bautrupps …" citing Nico Lange's words: the
+            # passage must name who the claim says spoke (or be by that author); the sentence
+            # itself often does not ("Und es besteht auch kein Zweifel …" continues a quotation)
+            return said_by is None or names(passages[i - 1].text, said_by) or names(passages[i - 1].author, said_by)
+
+        def ok(ids: list[int], speaker: bool = True) -> bool:
             evidence = " ".join(passages[i - 1].text for i in ids) + " " + question
+            # a name may also be the article's author or outlet ("Laut Jürgen Meyer …" over his commentary)
+            bylines = " ".join(f"{passages[i - 1].author} {passages[i - 1].outlet}" for i in ids)
             return (
-                bool(ids) and not unsupported_numbers(claim.text, evidence, language)
-                and not (unsupported_names(claim.text, evidence) if language == "de" else unsupported_names_en(claim.text, all_text))
+                bool(ids) and (not speaker or any(spoke(i) for i in ids)) and not unsupported_numbers(claim.text, evidence, language)
+                and not (unsupported_names(claim.text, evidence + " " + bylines) if language == "de" else unsupported_names_en(claim.text, all_text))
                 and _quotes_ok(claim.text, evidence) and max(scored[i][0] for i in ids) >= min_support
             )
 
@@ -411,11 +423,13 @@ def verify(answer: str, passages: list[Passage], language: str, scorer: SupportS
             if alt is None:
                 why = "no citation" if not valid else "not supported by its passages"
                 bad = unsupported_numbers(claim.text, all_text, language)
-                names = unsupported_names(claim.text, all_text) if language == "de" else unsupported_names_en(claim.text, all_text)
+                missing = unsupported_names(claim.text, all_text) if language == "de" else unsupported_names_en(claim.text, all_text)
                 if bad:
                     why = "number(s) not in any passage: " + ", ".join(f"{v:g}" for v in sorted(bad))
-                elif names:
-                    why = "name(s) not in any passage: " + ", ".join(names)
+                elif missing:
+                    why = "name(s) not in any passage: " + ", ".join(missing)
+                elif said_by and any(ok([i], speaker=False) for i in ranked):
+                    why = f"it says {said_by} said it; the passage that supports it does not name {said_by}"
                 checks.append(Check("claim_removed", why, claim.text, "removed"))
                 continue
             checks.append(Check("reattributed", f"cited {valid or 'nothing'}, supported by [{alt}]", claim.text, "reattributed"))

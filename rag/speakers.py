@@ -97,6 +97,29 @@ def reports_speech(sentence: str) -> bool:
     return bool(_SPEECH.search(sentence))
 
 
+# a claim that says who spoke: "<Name> sagte/findet/said …", "…, sagte <Name>", "laut <Name>"
+_SAYS = (r"sagte\w*|sagt|gesagt|erklärte\w*|erklärt|findet|fand|glaubt\w*|meint\w*|betont\w*|warnt\w*|fordert\w*|"
+         r"kritisiert\w*|schreibt|schrieb|argumentiert\w*|bezeichnet\w*|sieht|sah|says|said|stated?|states|believes|"
+         r"argues|argued|warns|warned|writes|wrote|told|calls|called|thinks|claims|claimed")
+_SAYS_AFTER = re.compile(rf"^\s*(?:\([^)]{{1,30}}\)\s*)?,?\s*(?:{_SAYS})\b", re.I)
+_SAYS_BEFORE = re.compile(rf"\b(?:{_SAYS}|laut|zufolge|according to|nach ansicht von|so)\s*$", re.I)
+_NOT_NAME = {"laut", "nach", "according", "der", "die", "das", "auch", "wie", "so", "the", "als", "and", "und"}
+
+
+def claimed_speaker(claim: str) -> str | None:
+    """The surname of the person a claim says spoke ("Roderich Kiesewetter sagte, dass …",
+    "…, findet Nico Lange", "Laut Andrei Lankov …", "Kori Schake argues …"), or None. A name
+    is a run of two or more capitalised words, as in `speaker`."""
+    for m in NAME_RUN.finditer(claim):
+        words = [w for w in m.group(0).split() if w.lower() not in _NOT_NAME]
+        if len(words) < 2 or len(words[-1]) < MIN_NAME:
+            continue
+        led = m.group(0).split()[0].lower() in ("laut", "according")
+        if led or _SAYS_AFTER.match(claim[m.end():]) or _SAYS_BEFORE.search(claim[: m.start()]):
+            return re.sub(r"(['’]s)$", "", words[-1])
+    return None
+
+
 def _open_at(text: str, pos: int) -> bool:
     """Whether a quotation is open at `pos` of `text` (German „…“ or straight quotes)."""
     before = text[:pos]

@@ -80,6 +80,31 @@ def test_a_claim_that_asserts_what_its_sentence_denies_is_removed():
     assert run("China liefert an Russland [2].").kept == 1  # the denied word is not asserted
 
 
+def test_a_claim_that_names_who_spoke_must_cite_a_passage_naming_them():
+    # "Roderich Kiesewetter sagte, dass …" over words another person said: the passage must
+    # name the speaker (the sentence need not: it may continue a quotation), or be by them
+    other = Passage("005", "Roderich Kiesewetter fordert eine geeinte Reaktion Europas.", 0, 57, 0.4, "c3", kind="report", outlet="DW")
+    claim = "Roderich Kiesewetter sagte, Pjöngjang wolle bis zu 12.000 Soldaten nach Russland schicken [1]."
+    # the name is in the question, so the name check lets it through (q: "Was sagte Kiesewetter über …?")
+    v = verify(claim, passages() + [other], "de", SupportScorer(encode), min_support=0.5, question="Was sagte Roderich Kiesewetter?")
+    assert v.kept == 0 and any("does not name Kiesewetter" in c.detail for c in v.checks), v.checks
+    assert run("Der Geheimdienst NIS meldete, Pjöngjang wolle bis zu 12.000 Soldaten nach Russland schicken [1].").kept == 1
+    assert run("Laut Jürgen Meyer liefert China offiziell keine Waffen an Russland [2].").kept == 1  # the author
+
+
+def test_who_a_claim_says_spoke():
+    from rag.speakers import claimed_speaker
+
+    assert claimed_speaker("Roderich Kiesewetter sagte, dass Bautrupps aktiv sind.") == "Kiesewetter"
+    assert claimed_speaker("Das sei ein fatales Versäumnis, findet Roderich Kiesewetter (CDU).") == "Kiesewetter"
+    assert claimed_speaker("Laut Andrei Lankov will Russland eine Mobilmachung umgehen.") == "Lankov"
+    assert claimed_speaker("According to Nico Lange, Europe waits.") == "Lange"
+    assert claimed_speaker("Nico Lange (MSC) sagte, Europa warte.") == "Lange"
+    assert claimed_speaker("Kori Schake's view: Russia argues it lacks soldiers.") is None  # Russia argues, not Schake
+    assert claimed_speaker("Der südkoreanische Geheimdienst NIS meldete 12.000.") is None
+    assert claimed_speaker("Wladimir Putin bestätigte den Vertrag.") is None  # no verb of saying
+
+
 def test_denied_words():
     from rag.checks import denies_claim
 
