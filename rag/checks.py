@@ -41,6 +41,15 @@ _POINTER_WORDS = (
     "findet finden sich steht stehen enthält enthalten nennt genannt erwähnt angegeben zeigt gezeigt belegt "
     "wird werden kann können dort darin hier"
 )
+# "Dies wird in den drei gegebenen Passagen deutlich vermittelt.": a sentence without a marker
+# that speaks of the passages the model was given (the reader never sees them) says nothing
+# of the articles; with a marker it is a pointer (META_CITE)
+ABOUT_PASSAGES = re.compile(
+    r"^(this|that|these|it|dies\w*|das|diese\w*|es)\b.{0,80}?\b(passagen?|passages|auszüge\w*|auszügen|excerpts?)\b"
+    r"(?!.*\b(dass|that|wonach)\b)",  # "It is clear from the passages that Russia lacks troops." says something
+    re.I)
+# a sentence that begins with a lower-case conjunction is the tail of one the model broke
+_HEADLESS = re.compile(r"(und|oder|aber|sowie|sondern|and|or|but)\b")
 # "Quelle: [2]" on its own: a label for markers, not a claim
 SOURCE_LABEL = re.compile(r"\s*(quellen?|sources?|auszug|auszüge|passages?)(?:[\s:.,;&]|\bund\b|\band\b)*", re.I)
 QUOTED = re.compile(r"[„\"“«»‚']([^„\"“”«»‚‘']{12,})[“”\"«»‘']")
@@ -59,6 +68,7 @@ class Claim:
     markers: list[int]
     names_passage: bool = False  # a marker is a word of the sentence: "In [1] wird deutlich, …"
     item: bool = False  # a list item ("- …", "1. …"); an enumeration's number is no claim and is left out
+    about_passages: bool = False  # speaks of the passages given, not of the articles (ABOUT_PASSAGES)
 
 
 # a marker used as a noun after a preposition ("In [1] wird deutlich", "according to [2], …",
@@ -125,7 +135,8 @@ def split_claims(text: str, language: str) -> list[Claim]:
         item = _LIST_ITEM.match(bare)
         if item and item.group(1):  # "1. China liefert …": the "1" would fail the number check
             bare = bare[item.end() :]
-        claims.append(Claim(bare, markers, names_passage, bool(item)))
+        about = not markers and len(bare) < 120 and bool(ABOUT_PASSAGES.search(bare))
+        claims.append(Claim(bare, markers, names_passage, bool(item), about))
     return claims
 
 
@@ -386,6 +397,14 @@ def verify(answer: str, passages: list[Passage], language: str, scorer: SupportS
         if claim.names_passage:
             checks.append(Check("claim_removed", "the sentence names a passage by its number (\"In [1] wird …\"); without it the sentence has a hole", claim.text, "removed"))
             continue
+        if _HEADLESS.match(claim.text):
+            # "und sagen, dass die USA … der wahre Aggressor sind": who says it was lost with the
+            # sentence's beginning; the fallback quotes the source's sentence whole instead
+            checks.append(Check("claim_removed", "the sentence starts in the middle (\"und …\"): who or what it is about is lost", claim.text, "removed"))
+            continue
+        if claim.about_passages:
+            checks.append(Check("claim_removed", "the sentence speaks of the passages the model was given, not of what the articles say", claim.text, "removed"))
+            continue
         valid = []
         for m in dict.fromkeys(claim.markers):
             if 1 <= m <= n:
@@ -412,6 +431,15 @@ def verify(answer: str, passages: list[Passage], language: str, scorer: SupportS
                 and _quotes_ok(claim.text, evidence) and max(scored[i][0] for i in ids) >= min_support
             )
 
+        if said_by:
+            # the passage whose words the claim carries must name who it says spoke: moving the
+            # citation to another that names them but says something else ("Kiesewetter sagte …
+            # Bautrupps …" onto his "fatales Versäumnis") would only dress up the misattribution
+            says_it = max((i for i in scored if ok([i], speaker=False)), key=lambda i: scored[i][2], default=None)
+            named = [scored[i][2] for i in scored if spoke(i) and ok([i])]
+            if says_it is not None and not spoke(says_it) and (not named or scored[says_it][2] > max(named) + cite_margin):
+                checks.append(Check("claim_removed", f"it says {said_by} said it; the passage that says it ([{says_it}]) does not name {said_by}", claim.text, "removed"))
+                continue
         keep = [i for i in valid if scored[i][0] >= min_support]
         for i in valid:
             if i not in keep:

@@ -92,6 +92,21 @@ def test_a_claim_that_names_who_spoke_must_cite_a_passage_naming_them():
     assert run("Laut Jürgen Meyer liefert China offiziell keine Waffen an Russland [2].").kept == 1  # the author
 
 
+def test_a_misattributed_claim_is_not_moved_onto_a_passage_that_names_the_speaker():
+    # the words are Nico Lange's; citing Kiesewetter's own passage instead, which says something
+    # else, would dress the misattribution up: the claim goes
+    lange = "Es bestehe kein Zweifel, dass Bautrupps der nordkoreanischen Streitkräfte in den besetzten Gebieten aktiv sind, sagt Nico Lange."
+    kiese = "Dass Europa nicht reagiert habe, sei ein fatales Versäumnis, findet Roderich Kiesewetter."
+    ps = [Passage("003", lange, 0, len(lange), 1.0, "a"), Passage("003", kiese, 500, 500 + len(kiese), 0.9, "b")]
+    claim = "Roderich Kiesewetter sagte, dass Bautrupps der nordkoreanischen Streitkräfte in den besetzten Gebieten aktiv sind"
+    for cited in ("[2].", "."):
+        v = verify(claim + cited, ps, "de", SupportScorer(encode), min_support=0.1, question="Was sagte Roderich Kiesewetter über Bautrupps?")
+        assert v.kept == 0 and any("([1]) does not name Kiesewetter" in c.detail for c in v.checks), (cited, v.checks)
+    v = verify("Nico Lange sagte, dass Bautrupps der nordkoreanischen Streitkräfte in den besetzten Gebieten aktiv sind [2].", ps, "de",
+               SupportScorer(encode), min_support=0.1)
+    assert v.kept == 1 and "[1]" in v.text  # the right speaker: cited to the passage that says it
+
+
 def test_who_a_claim_says_spoke():
     from rag.speakers import claimed_speaker
 
@@ -103,6 +118,21 @@ def test_who_a_claim_says_spoke():
     assert claimed_speaker("Kori Schake's view: Russia argues it lacks soldiers.") is None  # Russia argues, not Schake
     assert claimed_speaker("Der südkoreanische Geheimdienst NIS meldete 12.000.") is None
     assert claimed_speaker("Wladimir Putin bestätigte den Vertrag.") is None  # no verb of saying
+
+
+def test_a_sentence_about_the_passages_given_is_no_claim():
+    v = run("China liefert offiziell keine Waffen an Russland [2]. Dies wird in den drei gegebenen Passagen deutlich vermittelt.")
+    assert v.kept == 1 and "Passagen" not in v.text
+    assert any(c.kind == "claim_removed" and "passages the model was given" in c.detail for c in v.checks)
+    claims = split_claims("It is clear from the passages that Russia lacks troops. Das steht fest: Russland braucht Soldaten.", "en")
+    assert not any(c.about_passages for c in claims)  # they say something of the articles
+
+
+def test_a_sentence_that_starts_in_the_middle_is_removed():
+    v = run("China liefert offiziell keine Waffen an Russland [2]. und sagen, dass China keine Waffen an Russland liefert [2].")
+    assert v.kept == 1 and "und sagen" not in v.text
+    assert any("starts in the middle" in c.detail for c in v.checks)
+    assert run("Und China liefert offiziell keine Waffen an Russland [2].").kept == 1  # capitalised: a whole sentence
 
 
 def test_denied_words():
