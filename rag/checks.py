@@ -45,7 +45,8 @@ _POINTER_WORDS = (
 # that speaks of the passages the model was given (the reader never sees them) says nothing
 # of the articles; with a marker it is a pointer (META_CITE)
 ABOUT_PASSAGES = re.compile(
-    r"^(this|that|these|it|dies\w*|das|diese\w*|es)\b.{0,80}?\b(passagen?|passages|auszüge\w*|auszügen|excerpts?)\b"
+    r"^(this|that|these|it|dies\w*|das|diese\w*|es)\b.{0,60}?\b(in|aus|from|across)\s+(den|the|these|diesen|allen|all)\s+"
+    r"(\w+\s+){0,2}(passagen|passages|auszügen|excerpts)\b"  # not "Das Abkommen enthält Passagen über …"
     r"(?!.*\b(dass|that|wonach)\b)",  # "It is clear from the passages that Russia lacks troops." says something
     re.I)
 # a sentence that begins with a lower-case conjunction is the tail of one the model broke
@@ -79,7 +80,11 @@ NOUN_MARKER = re.compile(
 )
 # ... and at the end of a sentence, after a preposition that is no verb particle ("This was
 # reported in [2].", "so steht es laut [1]."; "Die Hilfe läuft aus [1]." is whole without it)
-NOUN_MARKER_END = re.compile(r"\b(in|im|laut|to|of|from|siehe|see)\s*" + MARKER.pattern + r"\s*[.!?]?\s*$", re.I)
+NOUN_MARKER_END = re.compile(
+    r"(\b(laut|of|from|siehe|see|according to)|"
+    # "in"/"to" only after a verb of reporting: "Sanctions have kicked in [1]." is whole
+    r"\b(reported|stated|mentioned|found|described|shown|given|cited|noted|written|explained|referred|steht|stehen|"
+    r"heißt|erwähnt|beschrieben|genannt|berichtet|nachzulesen)\s+(in|im|to))\s*" + MARKER.pattern + r"\s*[.!?]?\s*$", re.I)
 # "[1] und [2]", "[1], [2]": one group of markers
 _MARKER_GROUP = re.compile(MARKER.pattern + r"(?:\s*(?:,|und|and|&)\s*" + MARKER.pattern + r")+", re.I)
 # several markers after a plural noun are its subject: "Die Artikel [1] und [2] führen … zurück"
@@ -204,22 +209,22 @@ class SupportScorer:
     def ranked(self, vec: np.ndarray, p: Passage, stems: set[str] | None = None) -> list[tuple[float, float, tuple[int, int]]]:
         """(rank, similarity, span) of each sentence of `p` against `vec`, best first;
         rank = similarity + LEXICAL_WEIGHT x overlap with `stems`. A sentence that
-        addresses the assistant supports nothing and is never quoted: it is left out, as is
-        a scrap of fewer than three words (a byline "IZ 23.07.", a dateline), whose vector
-        says little and came out close to "Der wahre Aggressor … ist Russland"."""
+        addresses the assistant supports nothing and is never quoted: it is left out."""
         from .prompts import is_injection
 
         spans, vecs = self.sentences(p)
         out = [
             (float(sim) + self.LEXICAL_WEIGHT * lexical_overlap(stems or set(), p.text[a:b]), float(sim), (a, b))
             for (a, b), sim in zip(spans, vecs @ vec)
-            if not is_injection(p.text[a:b]) and len(_LETTER_WORD.findall(p.text[a:b])) >= 3
+            if not is_injection(p.text[a:b])
         ]
         return sorted(out, key=lambda x: -x[0])
 
     def best(self, claim_vec: np.ndarray, p: Passage, claim_stems: set[str] | None = None) -> tuple[float, tuple[int, int], float]:
-        """(best similarity, span of the best-ranked sentence, its rank score)."""
-        ranked = self.ranked(claim_vec, p, claim_stems)
+        """(best similarity, span of the best-ranked sentence, its rank score). A scrap of fewer
+        than three words (a byline "IZ 23.07.", a dateline) supports no claim: its vector says
+        little and came out close to "Der wahre Aggressor … ist Russland"."""
+        ranked = [r for r in self.ranked(claim_vec, p, claim_stems) if len(_LETTER_WORD.findall(p.text[slice(*r[2])])) >= 3]
         if not ranked:
             return -1.0, self.sentences(p)[0][0], -1.0
         return max(sim for _, sim, _ in ranked), ranked[0][2], ranked[0][0]
@@ -414,12 +419,17 @@ def verify(answer: str, passages: list[Passage], language: str, scorer: SupportS
         stems = word_stems(claim.text)
         scored = {i: scorer.best(vec, passages[i - 1], stems) for i in range(1, n + 1)}
         said_by = claimed_speaker(claim.text)
+        if said_by and not any(names(f"{p.text} {p.author} {p.outlet}", said_by) for p in passages):
+            # named in no passage: an English or other form ("South Korea says" over "Südkorea"),
+            # or no person at all ("the White House"); the name checks judge it, not this rule
+            said_by = None
 
         def spoke(i: int) -> bool:
             # "Roderich Kiesewetter sagte, dass … Bautrupps …" citing Nico Lange's words: the
-            # passage must name who the claim says spoke (or be by that author); the sentence
-            # itself often does not ("Und es besteht auch kein Zweifel …" continues a quotation)
-            return said_by is None or names(passages[i - 1].text, said_by) or names(passages[i - 1].author, said_by)
+            # passage must name who the claim says spoke (or be by them: author or outlet); the
+            # sentence itself often does not ("Und es besteht auch kein Zweifel …" continues a quotation)
+            p = passages[i - 1]
+            return said_by is None or names(f"{p.text} {p.author} {p.outlet}", said_by)
 
         def ok(ids: list[int], speaker: bool = True) -> bool:
             evidence = " ".join(passages[i - 1].text for i in ids) + " " + question
@@ -435,9 +445,12 @@ def verify(answer: str, passages: list[Passage], language: str, scorer: SupportS
             # the passage whose words the claim carries must name who it says spoke: moving the
             # citation to another that names them but says something else ("Kiesewetter sagte …
             # Bautrupps …" onto his "fatales Versäumnis") would only dress up the misattribution
+            # (unless a passage it cites names the speaker and supports it: then that is its source)
             says_it = max((i for i in scored if ok([i], speaker=False)), key=lambda i: scored[i][2], default=None)
             named = [scored[i][2] for i in scored if spoke(i) and ok([i])]
-            if says_it is not None and not spoke(says_it) and (not named or scored[says_it][2] > max(named) + cite_margin):
+            cited_ok = any(spoke(i) and ok([i]) for i in claim.markers if 1 <= i <= n)
+            if (says_it is not None and not spoke(says_it) and not cited_ok
+                    and (not named or scored[says_it][2] > max(named) + cite_margin)):
                 checks.append(Check("claim_removed", f"it says {said_by} said it; the passage that says it ([{says_it}]) does not name {said_by}", claim.text, "removed"))
                 continue
         keep = [i for i in valid if scored[i][0] >= min_support]
@@ -574,19 +587,28 @@ _NATIONALITY_RE = {k: re.compile(rf"\b(?:{v})\b", re.I) for k, v in _NATIONALITY
 # were sent to Kursk)
 _FATES = [re.compile(rf"\b({words})\b", re.I) for words in (
     r"gefallen\w*|getötet\w*|gestorben\w*|starben|tote[nr]?|todesopfer\w*|opfer\w*|verlust\w*|verwundet\w*|"
-    r"umgekommen\w*|ums leben|killed|died|dead|deaths?|casualt\w*|wounded",
+    r"umgekommen\w*|ums leben|tot|ihr leben verloren|verloren ihr leben|killed|died|dead|deaths?|casualt\w*|wounded",
     r"überlauf\w*|übergelaufen\w*|überläufer\w*|überzulaufen|desert\w*|fahnenflucht\w*|defect\w*",
-    r"gefangen\w*|kriegsgefangen\w*|gefangenschaft|captured|captive\w*|prisoners?",
+    r"gefangen\w*|kriegsgefangen\w*|gefangenschaft|festgenommen|captured|captive\w*|prisoners?",
 )]
+
+
+def asked_fates(question: str) -> list[re.Pattern]:
+    """The fates a how-many question asks about, read in its how-many clause only (up to the
+    first comma): "Wie viele Soldaten schickt Nordkorea, um Russlands Verluste auszugleichen?"
+    counts soldiers sent, not losses."""
+    m = ASKS_FIGURE.search(question)
+    if not m:
+        return []
+    clause = re.split(r"[,;:?!]|\bin order to\b", question[m.start():], maxsplit=1)[0]  # German sets "…, um … zu" off by a comma
+    return [rx for rx in _FATES if rx.search(clause)]
 
 
 def misses_asked_fate(question: str, sentences: list[str]) -> bool:
     """A how-many question asks what befell soldiers (killed, defected, captured) and none of
     `sentences` (an answer's quotes) names that fate: its figure counts something else
     ("Wie viele … sind übergelaufen?" -> "3000 [1]" from "3000 bereits nach Russland gebrachten")."""
-    if not ASKS_FIGURE.search(question):
-        return False
-    return any(rx.search(question) and not any(rx.search(s) for s in sentences) for rx in _FATES)
+    return any(not any(rx.search(s) for s in sentences) for rx in asked_fates(question))
 
 
 def nationalities(text: str) -> set[str]:
@@ -634,7 +656,7 @@ def counts_asked(question: str, sentence: str, language: str = "de") -> bool | N
 def _other_fate(question: str, sentence: str) -> bool:
     """"wie viele … sind gefallen / übergelaufen?": a count of soldiers stationed there is not a
     count of the dead, or of those who defected or were captured; the sentence must name the same fate."""
-    return any(rx.search(question) and not rx.search(sentence) for rx in _FATES)
+    return any(not rx.search(sentence) for rx in asked_fates(question))
 
 
 def _other_nationality(asked: set[str], words: str) -> bool:
@@ -651,6 +673,15 @@ def counts_other(question: str, sentence: str, counted: str, language: str = "de
     if not m or language != "de":
         return False
     return _other_fate(question, sentence) or _other_nationality(nationalities(m.group(1)), counted)
+
+
+def cite_span(cits: dict[int, Citation], n: int, p: Passage, span: tuple[int, int]) -> None:
+    """Cite passage `p` as [n] for its sentence at `span` (passage offsets): a new citation,
+    or one more sentence of the citation [n] already in `cits`."""
+    if n in cits:
+        cits[n].add_span(p.start + span[0], p.start + span[1])
+    else:
+        cits[n] = citation(n, p, span)
 
 
 def citation(n: int, p: Passage, span: tuple[int, int], more: Sequence[tuple[int, int]] = ()) -> Citation:
@@ -688,7 +719,9 @@ def _content(text: str) -> set[str]:
 
 # "… der wahre Aggressor … ist und nicht Russland": the word a negation denies (after an
 # optional article), and the claim's own negations
-_DENIED = re.compile(r"\b(?:nicht|kein\w{0,2}|not|no)\s+(?:(?:der|die|das|den|dem|des|ein\w{0,2}|the|a|an)\s+)?([^\W\d_]{4,})", re.I)
+# A noun only (capitalised: the passages are German): "kann … nicht gewinnen" denies a verb,
+# and "Pjöngjang hat … nicht bestätigt, Südkorea aber" is no denial of Südkorea's confirming
+_DENIED = re.compile(r"(?i:\b(?:nicht|kein\w{0,2}|not|no)\s+(?:(?:der|die|das|den|dem|des|ein\w{0,2}|the|a|an)\s+)?)([A-ZÄÖÜ][^\W\d_]{3,})")
 _NEGATED = re.compile(r"\b(?:nicht|kein\w{0,2}|nie|niemals|not|no|never|nor|weder|neither)\b|n't\b", re.I)
 
 

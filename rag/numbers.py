@@ -47,8 +47,9 @@ def _words_to_digits(text: str, language: str) -> str:
 # a number word that begins a compound: "Fünf-Punkte-Plan", "five-point plan" (text2num reads
 # only free-standing words). Not "ein-"/"one-": "one-off", "Ein-Mann-Betrieb" count nothing
 _COMPOUND_HEAD = re.compile(
-    r"\b(zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig|fünfzig|hundert|tausend|"
-    r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|fifty|hundred|thousand)-(?=\w)",
+    r"\b(zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig|vierzig|fünfzig|sechzig|siebzig|achtzig|"
+    r"neunzig|hundert|tausend|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|"
+    r"seventy|eighty|ninety|hundred|thousand)-(?=\w)",
     re.I,
 )
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from index.embedding import load_embed_model
 
-from .checks import (ASKS_SHARE, SupportScorer, adds_nothing, asked_noun, names_noun, citation, counts_asked, counts_other, lacks_asked_figure, misses_asked_fate, names_someone, states_share, verify,
+from .checks import (ASKS_SHARE, SupportScorer, adds_nothing, asked_noun, names_noun, counts_asked, counts_other, cite_span, lacks_asked_figure, misses_asked_fate, names_someone, states_share, verify,
                      word_stems)
 from .conflicts import (MAX_VIEWS, View, asks_comparison, author_label, find_conflicts, is_headline, on_question, side_by_side,
                         source_label, source_views, views_side_by_side)
@@ -55,7 +55,7 @@ def _quotes_count(question: str, answer: Answer, language: str) -> bool | None:
     gets quotes without any number. None: cannot tell (see checks.counts_asked), or no quotes."""
     if not answer.citations:
         return None
-    sentences = [q for c in answer.citations for q in c.quotes()]
+    sentences = answer.quoted_sentences()
     quotes = " ".join(sentences)
     if ASKS_SHARE.search(question):
         return states_share(quotes)
@@ -178,7 +178,7 @@ class Assistant:
         why = None  # why the claims do not give the figure asked for (a figure list below them does)
         if not answer.conflicts and lacks_asked_figure(standalone, v.text, language):
             why = "the question asks for a figure; no claim that survived the checks states one"
-        elif not answer.conflicts and misses_asked_fate(standalone, [q for c in answer.citations for q in c.quotes()]):
+        elif not answer.conflicts and misses_asked_fate(standalone, answer.quoted_sentences()):
             why = "the question asks how many were killed, defected or captured; no cited sentence says so"
         if why:
             # quote the articles if their best sentences count what is asked (the model often
@@ -281,11 +281,8 @@ class Assistant:
             src = source_label(p)
             lines.append(f"„{p.text[a:b].strip()}“ ({src}) [{i}]")
         cits: dict[int, Citation] = {}
-        for i, (a, b) in chosen:
-            if i in cits:
-                cits[i].add_span(passages[i - 1].start + a, passages[i - 1].start + b)  # two sentences of one passage
-            else:
-                cits[i] = citation(i, passages[i - 1], (a, b))
+        for i, span in chosen:
+            cite_span(cits, i, passages[i - 1], span)  # two sentences of one passage: one citation
         checks.append(Check("fallback", "the generated answer failed the checks; quoted passages shown instead", raw, "fallback"))
         return Answer(text="\n".join(lines), citations=list(cits.values()), checks=checks, fallback=True, raw_text=raw, **base)
 
@@ -402,14 +399,9 @@ class Assistant:
         does not cite yet, else the sentence joins that citation's spans (a figure listed from
         a passage a claim cites for another sentence is highlighted too)."""
         have = {c.n: c for c in answer.citations}
-        for n, (a, b) in spans:
-            if n in have:
-                p = answer.passages[n - 1]
-                have[n].add_span(p.start + a, p.start + b)
-            else:
-                have[n] = citation(n, answer.passages[n - 1], (a, b))
-                answer.citations.append(have[n])
-        answer.citations.sort(key=lambda c: c.n)
+        for n, span in spans:
+            cite_span(have, n, answer.passages[n - 1], span)
+        answer.citations = sorted(have.values(), key=lambda c: c.n)
 
     def _final(self, answer: Answer, timings: dict[str, float], t0: float) -> StreamEvent:
         timings["total"] = time.perf_counter() - t0

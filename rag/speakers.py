@@ -101,9 +101,16 @@ def reports_speech(sentence: str) -> bool:
 _SAYS = (r"sagte\w*|sagt|gesagt|erklärte\w*|erklärt|findet|fand|glaubt\w*|meint\w*|betont\w*|warnt\w*|fordert\w*|"
          r"kritisiert\w*|schreibt|schrieb|argumentiert\w*|bezeichnet\w*|sieht|sah|says|said|stated?|states|believes|"
          r"argues|argued|warns|warned|writes|wrote|told|calls|called|thinks|claims|claimed")
-_SAYS_AFTER = re.compile(rf"^\s*(?:\([^)]{{1,30}}\)\s*)?,?\s*(?:{_SAYS})\b", re.I)
-_SAYS_BEFORE = re.compile(rf"\b(?:{_SAYS}|laut|zufolge|according to|nach ansicht von|so)\s*$", re.I)
-_NOT_NAME = {"laut", "nach", "according", "der", "die", "das", "auch", "wie", "so", "the", "als", "and", "und"}
+_SAYS_AFTER = re.compile(rf"^\s*(?:\([^)]{{1,30}}\)\s*)?,?\s*(?:{_SAYS}|zufolge)\b", re.I)
+_SAYS_BEFORE = re.compile(rf"\b(?:{_SAYS}|laut|according to|nach ansicht von|so)\s*$", re.I)
+# words of a capitalised run that are no part of a name: articles, prepositions ("Am Montag
+# sagte …"), days and months
+_NOT_NAME = set(
+    "laut nach according der die das den dem des ein eine auch wie so the a an als and und am im an auf aus bei vom zum zur "
+    "beim in on at by from of montag dienstag mittwoch donnerstag freitag samstag sonntag monday tuesday wednesday "
+    "thursday friday saturday sunday januar februar märz april mai juni juli august september oktober november dezember "
+    "january february march june july october december".split()
+)
 
 
 def claimed_speaker(claim: str) -> str | None:
@@ -112,7 +119,7 @@ def claimed_speaker(claim: str) -> str | None:
     is a run of two or more capitalised words, as in `speaker`."""
     for m in NAME_RUN.finditer(claim):
         words = [w for w in m.group(0).split() if w.lower() not in _NOT_NAME]
-        if len(words) < 2 or len(words[-1]) < MIN_NAME:
+        if len(words) < 2 or len(words[-1]) < MIN_NAME or words[-1].lower() in _NOT_NAME:
             continue
         led = m.group(0).split()[0].lower() in ("laut", "according")
         if led or _SAYS_AFTER.match(claim[m.end():]) or _SAYS_BEFORE.search(claim[: m.start()]):

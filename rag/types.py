@@ -50,12 +50,15 @@ class Citation:
     # figure, supports each with its own sentence, and each is highlighted (empty: only `quote`)
     spans: list[tuple[int, int]] = field(default_factory=list)
 
+    def passage_spans(self) -> list[tuple[int, int]]:
+        """`spans` as offsets into `text`, those that lie inside it (an article changed since
+        a report was written may leave some outside)."""
+        inside = [(a - self.passage_start, b - self.passage_start) for a, b in self.spans]
+        return [(a, b) for a, b in inside if 0 <= a < b <= len(self.text)]
+
     def quotes(self) -> list[str]:
-        """The supporting sentences, in article order; `quote` alone when `spans` is empty
-        or does not fit the passage text."""
-        out = [self.text[a - self.passage_start : b - self.passage_start] for a, b in self.spans
-               if self.passage_start <= a < b <= self.passage_start + len(self.text)]
-        return out or [self.quote]
+        """The supporting sentences, in article order; `quote` alone when no span fits."""
+        return [self.text[a:b] for a, b in self.passage_spans()] or [self.quote]
 
     def add_span(self, start: int, end: int) -> None:
         """Also cite the sentence at article offsets [start, end) of this passage."""
@@ -89,6 +92,10 @@ class Answer:
     checks: list[Check] = field(default_factory=list)
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     raw_text: str = ""  # what the model generated, before checks
+
+    def quoted_sentences(self) -> list[str]:
+        """Every sentence the answer's citations quote."""
+        return [q for c in self.citations for q in c.quotes()]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -162,9 +162,7 @@ def highlight_span(c: Citation) -> tuple[int, int] | None:
 def highlight_spans(c: Citation) -> list[tuple[int, int]]:
     """Every sentence the answer cites the passage for (passage offsets, in order, not
     overlapping): the quote's place, and each of `c.spans` that lies inside the passage."""
-    text = c.text or ""
-    found = {(a - c.passage_start, b - c.passage_start) for a, b in c.spans}
-    found = {(a, b) for a, b in found if 0 <= a < b <= len(text)}
+    found = set(c.passage_spans())
     first = highlight_span(c)
     if first is not None:
         found.add(first)
