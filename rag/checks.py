@@ -28,7 +28,11 @@ from .types import Check, Citation, Passage
 MARKER = re.compile(r"\[(?:(?:Auszug|Passage|Quelle|Source|Nr\.?)\s*)?(\d+(?:\s*(?:,|;|und|and|&)\s*\d+)*)\]", re.I)
 # "This is stated in [3]." / "Diese Quelle steht in [1]." carry markers, not claims
 META_CITE = re.compile(
-    r"^(this|that|these|dies\w*|das|diese\w*|siehe|see|quelle|source)\b.{0,60}?\b(stated|mentioned|found|passage\w*|auszug\w*|quelle\w*|stammt|steht|source\w*|text)\b",
+    r"^(this|that|these|dies\w*|das|diese\w*|siehe|see|quelle|source)\b.{0,60}?\b(stated|mentioned|found|passage\w*|auszug\w*|quelle\w*|stammt|steht|source\w*|text|ausgabe\w*)\b|"
+    # "Dies wurde in der Ausgabe beschrieben [1].", "The passage directly states this [3]." (not
+    # "This was described as a war crime", nor "Die Quelle nennt 12.000 Soldaten")
+    r"^(this|that|dies\w*|das)\b.{0,60}?\b(beschrieben|described)\s*[.!?]?$|"
+    r"^(the|der|die|das)\s+(passage|excerpt|text|source|quelle|auszug)\w*\b.{0,40}\b(this|that|dies|das|es|so)\s*[.!?]?$",
     re.I,
 )
 # "The passage that provides this information is [3].": it points at a source and claims

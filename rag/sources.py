@@ -55,8 +55,9 @@ def aliases(meta: Mapping[str, str]) -> set[str]:
 def _pattern(alias: str) -> re.Pattern:
     """A name as the metadata spells it, capitals included: "foreign policy" in "China's foreign
     policy" or "lange" in "wie lange" is no source. A German genitive ("Mousavis Analyse",
-    "Schakes Kolumne") or an English one ("Schake's") counts; an acronym only as a word."""
-    body = re.escape(alias).replace(r"\ ", r"\s+")
+    "Schakes Kolumne") or an English one ("Schake's") counts, and so does a German compound
+    ("Foreign-Policy-Beitrag", "IZ-Kommentar"); an acronym only as a word."""
+    body = re.escape(alias).replace(r"\ ", r"[\s-]+")  # "Foreign-Policy-Beitrag" too
     if alias.isupper() and len(alias) <= 4:
         return re.compile(rf"(?<![\w-]){body}(?!\w)")
     return re.compile(rf"(?<!\w){body}(?:s|'s|’s)?(?!\w)")

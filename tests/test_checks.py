@@ -42,6 +42,17 @@ def test_marker_parsing():
     assert [c.markers for c in claims] == [[1], [1, 2]]
 
 
+def test_pointer_sentences_give_their_markers_to_the_sentence_before():
+    # "The passage directly states this [3]." had been kept and read as a claim of [3]
+    for text in ("The USA fuelled the crisis [1]. The passage directly states this [3].",
+                 "Die USA steuerten den Umsturz [1]. Dies wurde in der Ausgabe beschrieben [3]."):
+        claims = split_claims(text, "de")
+        assert len(claims) == 1 and claims[0].markers == [1, 3], claims
+    for text in ("Russland griff an [1]. This was described as a war crime [2].",
+                 "Russland griff an [1]. Die Quelle nennt 12.000 Soldaten [2]."):  # they say something
+        assert len(split_claims(text, "de")) == 2, text
+
+
 def test_supported_claim_is_kept_with_quote_offsets():
     v = run("Pjöngjang wolle bis zu 12.000 Soldaten nach Russland schicken [1].")
     assert v.kept == 1 and "[1]" in v.text

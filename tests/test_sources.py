@@ -26,6 +26,7 @@ def test_a_question_names_its_source_in_many_forms():
     assert NAMES.named("Wer sagte im DW-Interview, es gebe wenig Informationen?") == ["003"]
     assert NAMES.named("What does Kori Schake's column say about Xi?") == ["001"]
     assert NAMES.named("According to the Achgut analysis, what does North Korea gain?") == ["000"]
+    assert NAMES.named("Was könnte Nordkorea laut dem Foreign-Policy-Beitrag verlangen?") == ["001"]  # a compound
     assert NAMES.named("Was schreibt die Deutsche Welle dazu?") == ["003"]
     assert NAMES.named("Was sagen Osthold und Schake über Kasan?") == ["000", "001"]
 
