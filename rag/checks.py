@@ -244,7 +244,7 @@ def _quotes_ok(claim: str, evidence: str) -> bool:
 
 # a run of capitalised words: people, places, organisations (also rag/speakers.py)
 NAME_RUN = re.compile(r"\b[A-ZÄÖÜ][\w'’-]+(?:\s+(?:von\s+|van\s+|de\s+)?[A-ZÄÖÜ][\w'’-]+)+")
-_NOT_NAMES = {"der", "die", "das", "ein", "eine", "laut", "nach", "auch", "dass", "denn", "doch", "aber", "und", "wie", "wer"}
+NOT_NAMES = {"der", "die", "das", "ein", "eine", "laut", "nach", "auch", "dass", "denn", "doch", "aber", "und", "wie", "wer"}
 
 
 def names_someone(sentence: str, besides: str = "") -> bool:
@@ -256,7 +256,7 @@ def names_someone(sentence: str, besides: str = "") -> bool:
     known = set(re.findall(r"[\w'’-]+", besides.lower()))
     for run in NAME_RUN.findall(sentence):
         words = [w for w in run.split() if w.lower() not in known]
-        if words and words[0].lower() in _NOT_NAMES:
+        if words and words[0].lower() in NOT_NAMES:
             words = words[1:]
         if len(words) >= 2:
             return True
@@ -306,8 +306,8 @@ def unsupported_names(claim: str, evidence: str) -> list[str]:
     ev = evidence.lower()
     missing = []
     for run in NAME_RUN.findall(claim):
-        words = [w for w in re.split(r"\s+", run) if w.lower() not in _NOT_NAMES and len(w) >= 3]
-        if len(words) < 2 and run.split()[0].lower() in _NOT_NAMES:
+        words = [w for w in re.split(r"\s+", run) if w.lower() not in NOT_NAMES and len(w) >= 3]
+        if len(words) < 2 and run.split()[0].lower() in NOT_NAMES:
             continue  # "Die Ukraine": one noun after an article is no name run
         found = sum(w.lower()[: max(3, len(w) - 2)] in ev for w in words)
         # a run may end in ordinary nouns ("Kiesewetters Aussage"): two known words suffice
@@ -354,7 +354,6 @@ def _attribution(p: Passage, claim: str, language: str) -> str:
 
 def verify(answer: str, passages: list[Passage], language: str, scorer: SupportScorer, min_support: float, question: str = "",
            cite_margin: float = 0.03) -> Verified:
-
     """Check each claim of `answer` against `passages`; figures and names the
     question itself states may be repeated without a source.
 
@@ -370,7 +369,10 @@ def verify(answer: str, passages: list[Passage], language: str, scorer: SupportS
     if not claims:
         return Verified("", [], checks, 0, 0)
     vecs = scorer.encode([c.text for c in claims])
-    all_text = " ".join(f"{p.text} {p.author} {p.outlet}" for p in passages) + " " + question
+    # a passage's text with its author and outlet: a name may be the byline's ("Laut Jürgen Meyer …"
+    # over his commentary), and so may a speaker's
+    signed = [f"{p.text} {p.author} {p.outlet}" for p in passages]
+    all_text = " ".join(signed) + " " + question
     out_sentences: list[str] = []
     cites: dict[int, tuple[float, tuple[int, int], float]] = {}  # passage -> (similarity, quote span, rank)
     quoted: dict[int, list[tuple[int, int]]] = {}  # passage -> the sentence of each claim citing it
@@ -423,7 +425,7 @@ def verify(answer: str, passages: list[Passage], language: str, scorer: SupportS
         stems = word_stems(claim.text)
         scored = {i: scorer.best(vec, passages[i - 1], stems) for i in range(1, n + 1)}
         said_by = claimed_speaker(claim.text)
-        if said_by and not any(names(f"{p.text} {p.author} {p.outlet}", said_by) for p in passages):
+        if said_by and not any(names(t, said_by) for t in signed):
             # named in no passage: an English or other form ("South Korea says" over "Südkorea"),
             # or no person at all ("the White House"); the name checks judge it, not this rule
             said_by = None
@@ -432,16 +434,14 @@ def verify(answer: str, passages: list[Passage], language: str, scorer: SupportS
             # "Roderich Kiesewetter sagte, dass … Bautrupps …" citing Nico Lange's words: the
             # passage must name who the claim says spoke (or be by them: author or outlet); the
             # sentence itself often does not ("Und es besteht auch kein Zweifel …" continues a quotation)
-            p = passages[i - 1]
-            return said_by is None or names(f"{p.text} {p.author} {p.outlet}", said_by)
+            return said_by is None or names(signed[i - 1], said_by)
 
         def ok(ids: list[int], speaker: bool = True) -> bool:
             evidence = " ".join(passages[i - 1].text for i in ids) + " " + question
-            # a name may also be the article's author or outlet ("Laut Jürgen Meyer …" over his commentary)
-            bylines = " ".join(f"{passages[i - 1].author} {passages[i - 1].outlet}" for i in ids)
+            named_in = " ".join(signed[i - 1] for i in ids) + " " + question
             return (
                 bool(ids) and (not speaker or any(spoke(i) for i in ids)) and not unsupported_numbers(claim.text, evidence, language)
-                and not (unsupported_names(claim.text, evidence + " " + bylines) if language == "de" else unsupported_names_en(claim.text, all_text))
+                and not (unsupported_names(claim.text, named_in) if language == "de" else unsupported_names_en(claim.text, all_text))
                 and _quotes_ok(claim.text, evidence) and max(scored[i][0] for i in ids) >= min_support
             )
 
@@ -642,7 +642,7 @@ def counts_asked(question: str, sentence: str, language: str = "de") -> bool | N
         return None
     asked_nat = nationalities(m.group(1))
 
-    if _other_fate(question, sentence):
+    if misses_asked_fate(question, [sentence]):
         return False
 
     def names_it(words: str) -> bool:
@@ -657,12 +657,6 @@ def counts_asked(question: str, sentence: str, language: str = "de") -> bool | N
     )
 
 
-def _other_fate(question: str, sentence: str) -> bool:
-    """"wie viele … sind gefallen / übergelaufen?": a count of soldiers stationed there is not a
-    count of the dead, or of those who defected or were captured; the sentence must name the same fate."""
-    return any(not rx.search(sentence) for rx in asked_fates(question))
-
-
 def _other_nationality(asked: set[str], words: str) -> bool:
     """`words` (what a number counts) name a nationality, and not the one asked."""
     return bool(asked and nationalities(words) - asked)
@@ -671,12 +665,13 @@ def _other_nationality(asked: set[str], words: str) -> bool:
 def counts_other(question: str, sentence: str, counted: str, language: str = "de") -> bool:
     """A figure counts something else than a German "wie viele X" question asks, by the two
     qualifiers `counts_asked` applies: a fate is asked (the dead, defectors, prisoners) and
-    `sentence` does not name it, or `counted` (the words after the number) names another nationality. For the figures of a
-    conflict list, whose counted noun is matched by synonyms (rag.conflicts.QUANTITIES)."""
+    `sentence` does not name it, or `counted` (the words after the number) names another
+    nationality. For the figures of a conflict list, whose counted noun is matched by
+    synonyms (rag.conflicts.QUANTITIES)."""
     m = _HOW_MANY.search(question)
     if not m or language != "de":
         return False
-    return _other_fate(question, sentence) or _other_nationality(nationalities(m.group(1)), counted)
+    return misses_asked_fate(question, [sentence]) or _other_nationality(nationalities(m.group(1)), counted)
 
 
 def cite_span(cits: dict[int, Citation], n: int, p: Passage, span: tuple[int, int]) -> None:
@@ -721,10 +716,10 @@ def _content(text: str) -> set[str]:
     return set(_stemmer().stemWords(words))
 
 
-# "… der wahre Aggressor … ist und nicht Russland": the word a negation denies (after an
-# optional article), and the claim's own negations
-# A noun only (capitalised: the passages are German): "kann … nicht gewinnen" denies a verb,
-# and "Pjöngjang hat … nicht bestätigt, Südkorea aber" is no denial of Südkorea's confirming
+# "… der wahre Aggressor … ist und nicht Russland": the noun a negation denies (after an
+# optional article; capitalised, the passages being German: "kann … nicht gewinnen" denies a
+# verb, and "Pjöngjang hat … nicht bestätigt, Südkorea aber" no act of Südkorea's), and the
+# claim's own negations
 _DENIED = re.compile(r"(?i:\b(?:nicht|kein\w{0,2}|not|no)\s+(?:(?:der|die|das|den|dem|des|ein\w{0,2}|the|a|an)\s+)?)([A-ZÄÖÜ][^\W\d_]{3,})")
 _NEGATED = re.compile(r"\b(?:nicht|kein\w{0,2}|nie|niemals|not|no|never|nor|weder|neither)\b|n't\b", re.I)
 
@@ -742,7 +737,7 @@ def denies_claim(claim: str, sentence: str) -> str | None:
     for m in _DENIED.finditer(sentence):
         word = m.group(1)
         if word.lower() not in _stopwords() and _content(word) & asserted:
-            return f"{m.group(0)}"
+            return m.group(0)
     return None
 
 

@@ -16,8 +16,8 @@ import numpy as np
 
 from index.embedding import load_embed_model
 
-from .checks import (ASKS_SHARE, SupportScorer, adds_nothing, asked_noun, names_noun, counts_asked, counts_other, cite_span, lacks_asked_figure, misses_asked_fate, names_someone, states_share, verify,
-                     word_stems)
+from .checks import (ASKS_SHARE, SupportScorer, adds_nothing, asked_noun, cite_span, counts_asked, counts_other, lacks_asked_figure,
+                     misses_asked_fate, names_noun, names_someone, states_share, verify, word_stems)
 from .conflicts import (MAX_VIEWS, View, asks_comparison, author_label, find_conflicts, is_headline, on_question, side_by_side,
                         source_label, source_views, views_side_by_side)
 from .language import detect_language

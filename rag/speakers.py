@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-from .checks import NAME_RUN
+from .checks import NOT_NAMES, NAME_RUN
 
 # the question asks what someone said, stated or was quoted with
 ASKS_SAID = re.compile(
@@ -103,10 +103,10 @@ _SAYS = (r"sagte\w*|sagt|gesagt|erklärte\w*|erklärt|findet|fand|glaubt\w*|mein
          r"argues|argued|warns|warned|writes|wrote|told|calls|called|thinks|claims|claimed")
 _SAYS_AFTER = re.compile(rf"^\s*(?:\([^)]{{1,30}}\)\s*)?,?\s*(?:{_SAYS}|zufolge)\b", re.I)
 _SAYS_BEFORE = re.compile(rf"\b(?:{_SAYS}|laut|according to|nach ansicht von|so)\s*$", re.I)
-# words of a capitalised run that are no part of a name: articles, prepositions ("Am Montag
-# sagte …"), days and months
-_NOT_NAME = set(
-    "laut nach according der die das den dem des ein eine auch wie so the a an als and und am im an auf aus bei vom zum zur "
+# words of a capitalised run that are no part of a name: the checks' leading words, articles,
+# prepositions ("Am Montag sagte …"), days and months
+_NOT_NAME = NOT_NAMES | set(
+    "according den dem des so the a an als and am im auf aus bei vom zum zur "
     "beim in on at by from of montag dienstag mittwoch donnerstag freitag samstag sonntag monday tuesday wednesday "
     "thursday friday saturday sunday januar februar märz april mai juni juli august september oktober november dezember "
     "january february march june july october december".split()
