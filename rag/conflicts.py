@@ -244,12 +244,13 @@ def topic_of(question: str) -> str:
 
 
 def source_views(question: str, passages: list[Passage], scorer, min_similarity: float,
-                 cited: dict[int, tuple[int, int]] | None = None) -> list[View]:
+                 cited: dict[int, tuple[int, int]] | None = None, min_score: float = 0.0) -> list[View]:
     """For each article among `passages` (best-ranked first), its sentence closest to the question's topic.
 
     `scorer` is the checks' SupportScorer: cached sentence vectors, ranked by
     similarity plus word overlap. Sentences that address an assistant, fragments
-    under 25 characters, headlines and sentences under `min_similarity` are never picked.
+    under 25 characters, headlines and sentences under `min_similarity` are never picked,
+    nor, unless the answer cites them, sentences of a passage retrieval scored under `min_score`.
     `cited` (passage number -> sentence span in it): the sentences the answer above
     already quotes; an article the answer cites is shown with that sentence (the same
     limits apply; a sentence that addresses an assistant is never in `sims`), which the
@@ -269,6 +270,8 @@ def source_views(question: str, passages: list[Passage], scorer, min_similarity:
         if p.doc_id not in best and span in sims and span[1] - span[0] >= 25 and sims[span] >= min_similarity:
             best[p.doc_id] = (float("inf"), View(i, " ".join(p.text[span[0] : span[1]].split()), *span))
     for i, p in enumerate(passages, 1):
+        if p.score < min_score:  # the answer's cited sentences were taken above
+            continue
         for rank, sim, (a, b) in scorer.ranked(qvec, p, stems):
             # a headline ("Peking warnt vor Einmischung Dritter in Ukraine-Krieg") is no
             # article's assessment: it is shortened and names no one who holds it

@@ -337,7 +337,8 @@ class Assistant:
         if not asks_comparison(question):
             return answer
         cited = {c.n: (c.start - c.passage_start, c.end - c.passage_start) for c in answer.citations}
-        views = source_views(question, answer.passages, self.scorer, self.settings.min_dense_score, cited)
+        views = source_views(question, answer.passages, self.scorer, self.settings.min_dense_score, cited,
+                             self.settings.min_view_score)
         if not views:
             return answer
         return self._add_views(answer, views, f"the question compares sources: {len(views)} articles quoted side by side")

@@ -95,6 +95,14 @@ class Settings:
     # articles") reads each article's best passage first, not the top passages by score
     # (rag/retrieval.py spread_by_article). Measured: see docs/eval/README.md.
     spread_across_articles: bool = True
+    # A comparison question's side-by-side list quotes an article only from a passage
+    # retrieval scored at least this (fused score, 0-1 within the question's candidates)
+    # or one the answer cites: a low-ranked passage is where an article that does not
+    # discuss the topic comes closest to it, and its "view" was an unrelated sentence
+    # (Foreign Policy's "tensions with China" as its view on dual-use goods at 0.35).
+    # Measured on the set's four comparison questions: listed passages of other topics
+    # scored 0.35 and 0.42, on-topic ones 0.53-1.0 (docs/eval/README.md).
+    min_view_score: float = 0.5
 
     # limits on input
     max_question_chars: int = 2000

@@ -147,6 +147,25 @@ def test_an_article_the_answer_cites_is_shown_with_the_sentence_it_cites():
     assert cited[1] == by_similarity[1]
 
 
+def test_a_low_scored_passage_gives_no_view_unless_the_answer_cites_it():
+    from dataclasses import replace
+
+    ps = [
+        _p("a", "China unterstützt Russlands Krieg mit Dual-Use-Gütern wie Halbleitern.", author="Jürgen Meyer", kind="opinion"),
+        _p("b", "China hat den Export von Dual-Use-Waren nach Russland eingeschränkt.", author="Dr. Christian Osthold", kind="analysis"),
+        replace(_p("c", "Die Truppen könnten zu Spannungen mit China führen, schreibt sie.", author="Kori Schake"), score=0.35),
+    ]
+    q = "Unterstützt China Russland mit Dual-Use-Gütern? Widersprechen sich die Quellen da?"
+    scorer = SupportScorer(encode)
+    assert [v.passage for v in source_views(q, ps, scorer, 0.0)] == [1, 2, 3]  # no floor: every article
+    assert [v.passage for v in source_views(q, ps, scorer, 0.0, min_score=0.5)] == [1, 2]
+    # the answer cites it: the checks found it supports a claim, so it stays
+    cited = {3: (0, len(ps[2].text))}
+    assert [v.passage for v in source_views(q, ps, scorer, 0.0, cited=cited, min_score=0.5)] == [1, 2, 3]
+    # with one article left there is nothing to set side by side
+    assert source_views(q, [ps[0], ps[2]], scorer, 0.0, min_score=0.5) == []
+
+
 def test_a_figure_does_not_swallow_the_next_or_count_other_things():
     assert [f.value for f in figures([_p("f", "Nach 1.500 Mann im Oktober kamen 3.000 weitere Soldaten.")])] == [1500, 3000]
     assert figures([_p("g", "Russland feuerte 300 Raketen auf die ukrainischen Truppen.")]) == []
