@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from index.chunking import split_sentences
 
+from .agencies import NamedSource, asked_source
 from .numbers import is_year, numbers_in
 from .types import Passage
 
@@ -145,16 +146,29 @@ def asked_quantities(question: str) -> set[str]:
     return out
 
 
-def find_conflicts(question: str, passages: list[Passage]) -> list[Figure]:
-    """Figures for the quantity the question asks about, when the passages disagree
-    (and the question does not ask for one named source's figure only)."""
-    if not ASKS_QUANTITY.search(question) or (NAMES_SOURCE.search(question) and not asks_comparison(question)):
+def find_conflicts(question: str, passages: list[Passage], source: NamedSource | None = None) -> list[Figure]:
+    """Figures for the quantity the question asks about, when the passages disagree.
+
+    A question that asks for one named source's figure ("laut südkoreanischem Geheimdienst",
+    "South Korea's NIS says"; `source`, else read from the question) gets only the figures
+    whose sentence, or the one before it, names that source (rag/agencies.py), even one
+    alone (the pipeline decides whether to show it); one that names its source in a way
+    not read there gets none."""
+    if not ASKS_QUANTITY.search(question):
         return []
+    named = None
+    if not asks_comparison(question):
+        named = source or asked_source(question)
+        if named is None and NAMES_SOURCE.search(question):
+            return []
     asked = asked_quantities(question)
     # a headline ("Angeblich 3000 nordkoreanische Soldaten in Russland") is a shortened body
     # sentence that says neither who claims the figure nor where it was counted: it is not
     # listed as a source's figure ("deployed to Kursk" was answered with it, q037)
     figs = [f for f in figures(passages) if f.quantity in asked and not is_headline(f.sentence)]
+    if named is not None:
+        named = named.expanded([p.text for p in passages])
+        figs = [f for f in figs if named.named_in(_with_sentence_before(passages[f.passage - 1], f))]
     # a question about a plan ("will oder könnte … schicken") is not answered by a count of
     # troops there, nor one about what is ("schon in Russland", "were deployed") by a plan or
     # a guess ("könnte demnächst 30.000 weitere entsenden"); a question that says neither
@@ -169,17 +183,23 @@ def find_conflicts(question: str, passages: list[Passage]) -> list[Figure]:
     if month:
         figs = [f for f in figs if not _published_after(passages[f.passage - 1].date, month)
                 or names_month(f.sentence, month)]
-    if len({f.value for f in figs}) < 2:
+    if len({f.value for f in figs}) < (1 if named else 2):
         return []
     # one entry per (figure, source article)
     chosen: dict[tuple, Figure] = {}
     for f in figs:
         chosen.setdefault((f.value, passages[f.passage - 1].doc_id), f)
     # sources that disagree: one article's figures for different moments are no conflict
-    # (a question that names its source is answered from that article alone)
-    if len({passages[f.passage - 1].doc_id for f in chosen.values()}) < 2:
+    # (a question that names its article is answered from that article alone)
+    if len({passages[f.passage - 1].doc_id for f in chosen.values()}) < 2 and not (named and len(chosen) == 1):
         return []
     return list(chosen.values())
+
+
+def _with_sentence_before(p: Passage, f: Figure) -> str:
+    """The figure's sentence and the one before it in its passage: who gives a figure is often said first."""
+    before = [s for s in split_sentences(p.text) if s.end <= f.start]
+    return (p.text[before[-1].start : before[-1].end] + " " if before else "") + f.sentence
 
 
 def is_headline(sentence: str) -> bool:
@@ -292,8 +312,12 @@ def views_side_by_side(views: list[View], passages: list[Passage], language: str
     return "\n".join(lines)
 
 
-def side_by_side(figs: list[Figure], passages: list[Passage], language: str) -> str:
-    head = "Die Quellen nennen unterschiedliche Zahlen:" if language == "de" else "The sources give different figures:"
+def side_by_side(figs: list[Figure], passages: list[Passage], language: str, named: bool = False) -> str:
+    """Each figure with who gives it; `named`: the one figure of the source the question names."""
+    if named:
+        head = "Die Zahl der genannten Quelle in den Artikeln:" if language == "de" else "The named source's figure in the articles:"
+    else:
+        head = "Die Quellen nennen unterschiedliche Zahlen:" if language == "de" else "The sources give different figures:"
     lines = [head]
     for f in sorted(figs, key=lambda f: (passages[f.passage - 1].date, f.value)):
         p = passages[f.passage - 1]

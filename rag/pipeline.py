@@ -16,12 +16,14 @@ import numpy as np
 
 from index.embedding import load_embed_model
 
+from .agencies import NamedSource, asked_source, inherited_source
 from .checks import (ASKS_SHARE, SupportScorer, adds_nothing, asked_noun, cite_span, counts_asked, counts_other, lacks_asked_figure,
                      misses_asked_fate, names_noun, names_someone, states_share, verify, word_stems)
 from .conflicts import (MAX_VIEWS, View, asks_comparison, author_label, find_conflicts, is_headline, on_question, side_by_side,
                         source_label, source_views, views_side_by_side)
 from .language import detect_language
 from .llm import ChatBackend, make_backend
+from .numbers import numbers_in
 from .output_guard import hopeless, without_loop
 from .prompts import answer_messages, condense_messages, leaks_prompt, localized
 from .retrieval import HybridRetriever, spread_by_article
@@ -110,6 +112,7 @@ class Assistant:
         checks: list[Check] = []
 
         standalone = question
+        inherited = inherited_source(question, history) if history else None  # "Und wie viele davon …?"
         if history and s.condense_followups:
             yield StreamEvent("status", "resolving the follow-up question")
             standalone = self._condense(question, history, language)
@@ -159,7 +162,7 @@ class Assistant:
         if v.kept == 0:
             answer = self._fallback(standalone, given, language, checks, raw, base)
             quotes_count = _quotes_count(standalone, answer, language)
-            answer = self._with_conflicts(answer, deeper)
+            answer = self._with_conflicts(answer, deeper, inherited)
             if quotes_count is False and not any(c["value"] is not None for c in answer.conflicts):
                 # "how many drones?": neither a quoted sentence nor a listed figure counts what is asked
                 checks[:] = [c for c in checks if c.kind not in ("fallback", "views")]
@@ -168,7 +171,7 @@ class Assistant:
             yield self._final(answer, timings, t0)
             return
         text = v.text + ("\n" + localized("truncated", language) if truncated else "")
-        answer = self._with_conflicts(Answer(text=text, citations=v.citations, checks=checks, raw_text=raw, **base), deeper)
+        answer = self._with_conflicts(Answer(text=text, citations=v.citations, checks=checks, raw_text=raw, **base), deeper, inherited)
         if not answer.conflicts and adds_nothing(standalone, v.text):
             # "Welche Einheit wurde nach Kursk geschickt?" -> "Die Armee wurde nach Kursk geschickt [1]."
             # (a list of figures or of each source's words below it would still answer)
@@ -187,7 +190,7 @@ class Assistant:
             quoted = self._fallback(standalone, given, language, list(checks), raw, base)
             if not quoted.abstained and _quotes_count(standalone, quoted, language):
                 quoted.checks.insert(len(checks), Check("missing_figure", why, v.text, "fallback"))
-                answer = self._with_conflicts(quoted, deeper)
+                answer = self._with_conflicts(quoted, deeper, inherited)
             else:
                 checks.append(Check("abstained", why, v.text, "abstained"))
                 answer = _refusal("no_figure", checks, raw, base)
@@ -286,22 +289,31 @@ class Assistant:
         checks.append(Check("fallback", "the generated answer failed the checks; quoted passages shown instead", raw, "fallback"))
         return Answer(text="\n".join(lines), citations=list(cits.values()), checks=checks, fallback=True, raw_text=raw, **base)
 
-    def _with_conflicts(self, answer: Answer, deeper: list[Passage] = ()) -> Answer:
+    def _with_conflicts(self, answer: Answer, deeper: list[Passage] = (), source: NamedSource | None = None) -> Answer:
         """Sources that disagree are listed side by side: the figures asked for when
         they differ, or each article's own statement when the question asks how they differ.
         Figures are also looked for in `deeper` (the passages ranked after the answer's own):
-        a figure that disagrees is rarely in the top few; those used join answer.passages."""
+        a figure that disagrees is rarely in the top few; those used join answer.passages.
+        A question for one named source's figure (`source`: one a follow-up keeps from the
+        question before) lists only figures that source gives, and that source's one figure
+        too where the answer does not state it."""
         if answer.abstained:
             return answer
         question = answer.standalone_question or answer.question
         pool = answer.passages + list(deeper)
+        named = None if asks_comparison(question) else source or asked_source(question)
         # a figure listed must count what is asked, as a quote must: "how many Ukrainian soldiers
         # died?" is not answered by counts of North Korean troops (q066)
-        figs = [f for f in find_conflicts(question, pool) if not counts_other(question, f.sentence, f.counted, answer.language)]
+        figs = [f for f in find_conflicts(question, pool, named) if not counts_other(question, f.sentence, f.counted, answer.language)]
         if figs and self.settings.conflict_margin is not None and not asks_comparison(question):
             figs = on_question(figs, self.encode([question])[0], pool, self.scorer, self.settings.conflict_margin, word_stems(question))
-            if len({f.value for f in figs}) < 2:
-                figs = []
+        values = {f.value for f in figs}
+        # the named source's one figure is shown where the answer (or the fallback's quotes) misses
+        # it ("3000 soldiers the NIS says Pyongyang wants to provide" over "3000 bereits nach
+        # Russland gebracht"; the NIS's 12,000 is in the sentence before), not repeated where it is stated
+        single = named is not None and len(values) == 1 and not values <= numbers_in(answer.text, answer.language)
+        if len(values) < 2 and not single:
+            figs = []
         if figs:
             k = len(answer.passages)
             renumber, added = {}, []
@@ -312,7 +324,7 @@ class Assistant:
             answer.passages = answer.passages + added  # a new list: `base` is shared
             for f in figs:
                 f.passage = renumber.get(f.passage, f.passage)
-            listed = side_by_side(figs, answer.passages, answer.language)
+            listed = side_by_side(figs, answer.passages, answer.language, named=single)
             if answer.fallback:
                 # the figures listed with their sources answer the question; the fallback's own
                 # quotes picked by similarity (often a headline such as "30.000 Soldaten womöglich
@@ -327,7 +339,10 @@ class Assistant:
                  "source": source_label(answer.passages[f.passage - 1]), "sentence": f.sentence}
                 for f in figs
             ]
-            answer.checks.append(Check("conflict", f"{len(figs)} different figures for {figs[0].quantity} across sources; listed side by side", action="kept"))
+            if single:
+                answer.checks.append(Check("named_figure", f"the question asks for the figure of {named.phrase}: the sentence that gives it quoted", action="kept"))
+            else:
+                answer.checks.append(Check("conflict", f"{len(figs)} different figures for {figs[0].quantity} across sources; listed side by side", action="kept"))
             return answer
         person = speaker(question)
         if person:
