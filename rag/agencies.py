@@ -35,7 +35,7 @@ _LAUT = re.compile(
 # "dem NIS zufolge": the words between a determiner (or the clause's start) and "zufolge"
 _ZUFOLGE = re.compile(r"(?:\b(?:de[mnrs]|der)\s+|^|[,;:]\s*)((?:[\w-]+\s+){0,2}?[\w-]+)\s+zufolge\b")
 # "according to (the) Ukrainian intelligence": up to four words, cut at the first function word
-_ACCORDING = re.compile(r"\baccording to\s+(?:the\s+)?((?:[\w'’-]+\s*){1,4})", re.IGNORECASE)
+_ACCORDING = re.compile(r"\baccording to\s+(?:the\s+)?((?:[\w'’-]+\s*){1,4})", re.I)
 # "South Korea's NIS says": a run of capitalised words right before a verb of saying
 _SAYS = re.compile(
     r"((?:[A-ZÄÖÜ][\w'’-]*\s+){0,3}[A-ZÄÖÜ][\w'’-]*)\s+"
@@ -50,7 +50,7 @@ _ACRONYM = re.compile(r"(?<![\w])([A-ZÄÖÜ]{2,6})(?![a-zäöüß])")
 # an acronym a passage introduces after a name: "südkoreanischen Geheimdienst NIS", "… Geheimdienst (NIS)"
 _INTRODUCED = re.compile(r"((?:[a-zäöüß][\w-]+\s+){0,2}[A-ZÄÖÜ][a-zäöüß][\w-]*)\s+\(?([A-Z]{2,6})\)?(?![\w])")
 # a follow-up that asks about part of what the last answer counted ("Und wie viele davon …?")
-_PARTITIVE = re.compile(r"\b(davon|of them|of those|of these)\b", re.IGNORECASE)
+_PARTITIVE = re.compile(r"\b(davon|of them|of those|of these)\b", re.I)
 
 
 @dataclass
