@@ -41,12 +41,13 @@ CHECK_LABELS = {
     "truncated": "Answer cut off",
     "conflict": "Sources disagree",
     "views": "Sources compared",
+    "named_figure": "The named source's figure quoted",
     "source_named": "Only the named source searched",
     "spread": "Every article searched",
 }
 CHANGING_ACTIONS = {"removed", "reattributed", "fallback"}
 # kept as they were, but worth telling: the answer lists sources side by side, or was searched differently
-NOTED_KINDS = {"attributed", "truncated", "source_named", "spread", "conflict", "views"}
+NOTED_KINDS = {"attributed", "truncated", "source_named", "spread", "conflict", "views", "named_figure"}
 
 
 _EXTRA = str.maketrans({"$": "&#36;", "{": "&#123;", "}": "&#125;", "`": "&#96;", "\\": "&#92;"})
