@@ -25,105 +25,132 @@ import re
 from dataclasses import dataclass, field
 
 from .checks import word_stems
+from .speakers import reports_speech
 
-# "laut (dem) südkoreanischen Geheimdienst (NIS)", "nach Angaben des …": lower-case words
-# (adjectives) up to the first capitalised one (the noun), and an acronym after it
+# "laut (dem) südkoreanischen Geheimdienst (NIS)", "Nach Angaben des …", "laut Schätzung des NIS",
+# "laut Nico Lange": lower-case words (adjectives) up to a run of capitalised ones (the noun or
+# name), an acronym after it, and a genitive after that ("Schätzung des NIS")
 _LAUT = re.compile(
-    r"\b(?:laut|nach Angaben)\s+(?:(?:de[mnrs]|der|die|das|the)\s+)?"
-    r"((?:[a-zäöüß][\w-]*\s+){0,3}?[A-ZÄÖÜ][\w-]*(?:\s+\(?[A-Z]{2,6}\)?(?!\w))?)"
+    r"\b(?:[Ll]aut|[Nn]ach [Aa]ngaben)\s+(?:(?:de[mnrs]|der|die|das)\s+)?"
+    r"((?:[a-zäöüß][\w-]*\s+){0,3}?[A-ZÄÖÜ][\w-]*(?:\s+[A-ZÄÖÜ][\w-]*){0,2}"
+    r"(?:\s+(?:des|der)\s+(?:[a-zäöüß][\w-]*\s+){0,2}[A-ZÄÖÜ][\w-]*)?)"
 )
 # "dem NIS zufolge": the words between a determiner (or the clause's start) and "zufolge"
 _ZUFOLGE = re.compile(r"(?:\b(?:de[mnrs]|der)\s+|^|[,;:]\s*)((?:[\w-]+\s+){0,2}?[\w-]+)\s+zufolge\b")
 # "according to (the) Ukrainian intelligence": up to four words, cut at the first function word
 _ACCORDING = re.compile(r"\baccording to\s+(?:the\s+)?((?:[\w'’-]+\s*){1,4})", re.I)
-# "South Korea's NIS says": a run of capitalised words right before a verb of saying
-_SAYS = re.compile(
-    r"((?:[A-ZÄÖÜ][\w'’-]*\s+){0,3}[A-ZÄÖÜ][\w'’-]*)\s+"
-    r"(?:says|said|claims|estimates|reports|sagt|sagte|meldet|meldete|schätzt|schätzte|berichtet|berichtete)\b"
-)
+# "South Korea's NIS says": a run of capitalised words before an English verb of saying. Not
+# German: in "Wie viele Truppen schätzt Südkorea?" the word before the verb is what is counted
+_SAYS = re.compile(r"((?:[A-Z][\w'’-]*\s+){0,3}[A-Z][\w'’-]*)\s+(?:says|said|claims|estimates|reports)\b")
 _STOP = {"how", "many", "much", "is", "are", "was", "were", "did", "does", "do", "in", "on", "to", "that", "of", "for",
          "about", "and", "or", "what", "when", "will", "would", "could", "has", "have", "had", "the", "a", "an",
          "dem", "den", "der", "die", "das", "des", "ein", "eine", "einem", "einer"}
-# words that name the articles themselves, not a source in them: "laut den Quellen" asks no one in particular
-_GENERIC = {"quellen", "artikeln", "artikel", "berichten", "angaben", "medien", "sources", "articles", "reports", "media"}
-_ACRONYM = re.compile(r"(?<![\w])([A-ZÄÖÜ]{2,6})(?![a-zäöüß])")
-# an acronym a passage introduces after a name: "südkoreanischen Geheimdienst NIS", "… Geheimdienst (NIS)"
-_INTRODUCED = re.compile(r"((?:[a-zäöüß][\w-]+\s+){0,2}[A-ZÄÖÜ][a-zäöüß][\w-]*)\s+\(?([A-Z]{2,6})\)?(?![\w])")
-# a follow-up that asks about part of what the last answer counted ("Und wie viele davon …?")
-_PARTITIVE = re.compile(r"\b(davon|of them|of those|of these)\b", re.I)
+# words that name no one: the articles themselves ("laut den Quellen" asks no one in particular),
+# or a kind of statement ("laut Schätzung des NIS": the NIS is the source)
+_GENERIC = {"quellen", "artikeln", "artikel", "berichten", "berichte", "angaben", "medien", "medienberichten", "experten",
+            "schätzung", "schätzungen", "einschätzung", "einschätzungen", "erkenntnissen", "informationen",
+            "sources", "articles", "reports", "media", "experts", "estimates", "estimate"}
+# an acronym as a word of its own ("der NIS", "NIS:"), not the start of a longer one ("USA") nor of a compound
+_ACRONYM = re.compile(r"^[A-ZÄÖÜ]{2,6}$")
+# an acronym a passage introduces after a name on the same line: "südkoreanischen Geheimdienst NIS", "… (NIS)"
+_INTRODUCED = re.compile(r"(?<![\w-])((?:[a-zäöüß][\w-]+[ \t]+){0,2}[A-ZÄÖÜ][a-zäöüß][\w-]*)[ \t]+\(?([A-Z]{2,6})\)?(?![\w-])")
+# a follow-up that counts part of what the last answer counted ("Und wie viele davon …?", "how many of them …?")
+_PARTITIVE = re.compile(r"\b(?:wie viele|how many)\b[^?.!]*\b(?:davon|of them|of those|of these)\b", re.I)
+
+
+def _word_pattern(word: str) -> re.Pattern:
+    return re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])")
 
 
 @dataclass
 class NamedSource:
-    """The source a question names: its acronyms and the stems of its other words."""
+    """The source a question names: its acronyms, its hyphenated names ("US-Regierung", found
+    as they are written), and the stems of its other words (as nouns or as adjectives)."""
 
     phrase: str
     acronyms: set[str] = field(default_factory=set)
-    stems: set[str] = field(default_factory=set)
-    expansions: list[set[str]] = field(default_factory=list)  # stems of names its acronyms stand for
+    compounds: set[str] = field(default_factory=set)
+    nouns: set[str] = field(default_factory=set)  # stems of its capitalised words
+    adjectives: set[str] = field(default_factory=set)  # stems of its lower-case ones
+    expansions: list[tuple[set[str], set[str]]] = field(default_factory=list)  # (nouns, adjectives) its acronyms stand for
+
+    @property
+    def specific(self) -> bool:
+        """Named closely enough to tell its sentences: an acronym, a compound or two words.
+        One word alone ("laut der Ukraine", "laut Kiew", "laut Präsident …") is also the place
+        or the side half the articles' sentences are about."""
+        return bool(self.acronyms or self.compounds) or len(self.nouns | self.adjectives) >= 2
 
     def expanded(self, texts: list[str]) -> NamedSource:
         """The same source with what `texts` say its acronyms stand for, and the acronyms they
         give its name: "südkoreanischen Geheimdienst NIS" makes "südkoreanischem Geheimdienst"
         also "NIS", and "NIS" also "südkoreanischer Geheimdienst"."""
-        out = NamedSource(self.phrase, set(self.acronyms), set(self.stems))
+        out = NamedSource(self.phrase, set(self.acronyms), set(self.compounds), set(self.nouns), set(self.adjectives))
         for text in texts:
             for m in _INTRODUCED.finditer(text):
-                name, acr = word_stems(m.group(1)), m.group(2)
-                if not name:
+                nouns, adjectives = _stems_by_case([w for w in m.group(1).split() if w.lower() not in _DETERMINER])
+                if not nouns:  # "Der NIS meldet": an article before the acronym names nothing
                     continue
-                if acr in self.acronyms:
-                    out.expansions.append(name)
-                elif self.stems and self.stems <= name:
-                    out.acronyms.add(acr)
+                if m.group(2) in self.acronyms:
+                    out.expansions.append((nouns, adjectives))
+                elif (self.nouns or self.adjectives) and self.nouns <= nouns and self.adjectives <= adjectives:
+                    out.acronyms.add(m.group(2))
         return out
 
     def named_in(self, text: str) -> bool:
-        """`text` names the source: an acronym of it, or all words of a name of it, not as
-        the object of a preposition ("Russlands Krieg gegen die Ukraine" does not make
-        Ukraine the source of the sentence's figure; "die Ukraine schlägt Alarm" does)."""
-        if any(re.search(rf"(?<![\w]){re.escape(a)}(?![a-zäöüß])", text) for a in self.acronyms):
+        """`text` names the source: an acronym or compound of it, or every word of a name of
+        it, each as the same part of speech (the noun "Ukraine" is not named by "ukrainischen
+        Streitkräften"), and not as the object of a preposition ("Russlands Krieg gegen die
+        Ukraine" does not make Ukraine the source of the sentence's figure)."""
+        if any(_word_pattern(w).search(text) for w in self.acronyms | self.compounds):
             return True
-        have = _source_stems(text)
-        return bool(self.stems) and self.stems <= have or any(e <= have for e in self.expansions)
+        nouns, adjectives = _source_stems(text)
+        names = [(self.nouns, self.adjectives)] if self.nouns or self.adjectives else []
+        return any(n <= nouns and a <= adjectives for n, a in names + self.expansions)
 
 
 # prepositions that make what follows a place or a target, not who speaks ("laut", "von",
-# "vom", "seitens" and "nach Angaben" do introduce a source)
-_OBJECT_OF = {"in", "im", "ins", "nach", "gegen", "für", "auf", "an", "am", "aus", "über", "zu", "zur", "zum", "mit",
+# "vom" and "seitens" introduce a source; "nach" is left out for "nach Angaben des …")
+_OBJECT_OF = {"in", "im", "ins", "gegen", "für", "auf", "an", "am", "aus", "über", "zu", "zur", "zum", "mit",
               "bei", "um", "into", "to", "against", "for", "on", "at", "from", "with", "about"}
 _DETERMINER = {"der", "die", "das", "dem", "den", "des", "the", "a", "an", "ein", "eine", "einer", "einem", "einen"}
 
 
-def _source_stems(text: str) -> set[str]:
-    """Stems of the words of `text` that could name a speaker: not a preposition's object."""
+def _stems_by_case(words: list[str]) -> tuple[set[str], set[str]]:
+    nouns = {s for w in words if w[:1].isupper() for s in word_stems(w)}
+    return nouns, {s for w in words if w[:1].islower() for s in word_stems(w)}
+
+
+def _source_stems(text: str) -> tuple[set[str], set[str]]:
+    """Stems of the nouns and of the adjectives of `text` that could name who speaks: not a preposition's object."""
     words = re.findall(r"[\wäöüßÄÖÜ-]+", text)
-    out: set[str] = set()
+    kept = []
     for i, w in enumerate(words):
         j = i - 1
         while j >= 0 and (words[j].lower() in _DETERMINER or words[j][:1].islower() and words[j].lower() not in _OBJECT_OF):
             j -= 1  # past articles and adjectives ("gegen die besetzte Ukraine")
         if j >= 0 and words[j].lower() in _OBJECT_OF and j >= i - 3:
             continue
-        out |= word_stems(w)
-    return out
+        kept.append(w)
+    return _stems_by_case(kept)
 
 
 def _source(phrase: str) -> NamedSource | None:
     words = []
     for w in re.findall(r"[\wäöüßÄÖÜ'’-]+", phrase):
         if w.lower() in _STOP:
-            if words:
+            if words and w.lower() not in ("des", "der"):  # "Schätzung des NIS" goes on
                 break  # "according to Ukraine, how many …": the name ends at the first function word
             continue
         words.append(re.sub(r"['’]s$", "", w))
-    if not words or all(w.lower() in _GENERIC for w in words):
+    words = [w for w in words if w.lower() not in _GENERIC and w.lower() not in _STOP]
+    if not words:
         return None
-    text = " ".join(words)
-    acronyms = set(_ACRONYM.findall(text))
-    rest = " ".join(w for part in words for w in part.split("-") if w not in acronyms)
-    src = NamedSource(text, acronyms, word_stems(rest))
-    return src if src.acronyms or src.stems else None
+    acronyms = {w for w in words if _ACRONYM.match(w)}
+    compounds = {w for w in words if "-" in w and any(_ACRONYM.match(part) for part in w.split("-"))}
+    nouns, adjectives = _stems_by_case([w for w in words if w not in acronyms | compounds])
+    src = NamedSource(" ".join(words), acronyms, compounds, nouns, adjectives)
+    return src if src.acronyms or src.compounds or src.nouns or src.adjectives else None
 
 
 def asked_source(question: str) -> NamedSource | None:

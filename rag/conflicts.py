@@ -19,6 +19,7 @@ from index.chunking import split_sentences
 
 from .agencies import NamedSource, asked_source
 from .numbers import is_year, numbers_in
+from .speakers import reports_speech
 from .types import Passage
 
 # What is counted, by stem, in German and English; a question must name one of
@@ -151,15 +152,16 @@ def find_conflicts(question: str, passages: list[Passage], source: NamedSource |
 
     A question that asks for one named source's figure ("laut südkoreanischem Geheimdienst",
     "South Korea's NIS says"; `source`, else read from the question) gets only the figures
-    whose sentence, or the one before it, names that source (rag/agencies.py), even one
-    alone (the pipeline decides whether to show it); one that names its source in a way
-    not read there gets none."""
+    whose sentence names that source, or whose sentence names no speaker and the one before
+    it names the source (rag/agencies.py): from one article too, and even one figure alone
+    (the pipeline decides whether to show it). One that names its source in a way not read
+    there, or by one word only ("laut der Ukraine"), gets none."""
     if not ASKS_QUANTITY.search(question):
         return []
     named = None
     if not asks_comparison(question):
         named = source or asked_source(question)
-        if named is None and NAMES_SOURCE.search(question):
+        if (named is None and NAMES_SOURCE.search(question)) or (named is not None and not named.specific):
             return []
     asked = asked_quantities(question)
     # a headline ("Angeblich 3000 nordkoreanische Soldaten in Russland") is a shortened body
@@ -190,14 +192,19 @@ def find_conflicts(question: str, passages: list[Passage], source: NamedSource |
     for f in figs:
         chosen.setdefault((f.value, passages[f.passage - 1].doc_id), f)
     # sources that disagree: one article's figures for different moments are no conflict
-    # (a question that names its article is answered from that article alone)
-    if len({passages[f.passage - 1].doc_id for f in chosen.values()}) < 2 and not (named and len(chosen) == 1):
+    # (a question that names its article is answered from that article alone); one named
+    # source's figures are what was asked, from one article or several
+    if not named and len({passages[f.passage - 1].doc_id for f in chosen.values()}) < 2:
         return []
     return list(chosen.values())
 
 
 def _with_sentence_before(p: Passage, f: Figure) -> str:
-    """The figure's sentence and the one before it in its passage: who gives a figure is often said first."""
+    """Who gives the figure: its sentence when that reports speech ("Die Ukraine spricht von
+    30.000"), else the sentence before it too (attribution often comes first: "… die vom NIS
+    veröffentlichten Erkenntnisse" / "Demnach will Pjöngjang bis zu 12.000 …")."""
+    if reports_speech(f.sentence):
+        return f.sentence
     before = [s for s in split_sentences(p.text) if s.end <= f.start]
     return (p.text[before[-1].start : before[-1].end] + " " if before else "") + f.sentence
 
@@ -313,9 +320,13 @@ def views_side_by_side(views: list[View], passages: list[Passage], language: str
 
 
 def side_by_side(figs: list[Figure], passages: list[Passage], language: str, named: bool = False) -> str:
-    """Each figure with who gives it; `named`: the one figure of the source the question names."""
+    """Each figure with who gives it; `named`: the figures of the one source the question names."""
     if named:
-        head = "Die Zahl der genannten Quelle in den Artikeln:" if language == "de" else "The named source's figure in the articles:"
+        one = len({f.value for f in figs}) == 1
+        if language == "de":
+            head = "Die Zahl der genannten Quelle in den Artikeln:" if one else "Die Zahlen der genannten Quelle in den Artikeln:"
+        else:
+            head = "The named source's figure in the articles:" if one else "The named source's figures in the articles:"
     else:
         head = "Die Quellen nennen unterschiedliche Zahlen:" if language == "de" else "The sources give different figures:"
     lines = [head]

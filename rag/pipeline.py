@@ -302,6 +302,7 @@ class Assistant:
         question = answer.standalone_question or answer.question
         pool = answer.passages + list(deeper)
         named = None if asks_comparison(question) else source or asked_source(question)
+        named = named if named is not None and named.specific else None  # else find_conflicts lists nothing
         # a figure listed must count what is asked, as a quote must: "how many Ukrainian soldiers
         # died?" is not answered by counts of North Korean troops (q066)
         figs = [f for f in find_conflicts(question, pool, named) if not counts_other(question, f.sentence, f.counted, answer.language)]
@@ -324,7 +325,7 @@ class Assistant:
             answer.passages = answer.passages + added  # a new list: `base` is shared
             for f in figs:
                 f.passage = renumber.get(f.passage, f.passage)
-            listed = side_by_side(figs, answer.passages, answer.language, named=single)
+            listed = side_by_side(figs, answer.passages, answer.language, named=named is not None)
             if answer.fallback:
                 # the figures listed with their sources answer the question; the fallback's own
                 # quotes picked by similarity (often a headline such as "30.000 Soldaten womöglich
@@ -339,8 +340,8 @@ class Assistant:
                  "source": source_label(answer.passages[f.passage - 1]), "sentence": f.sentence}
                 for f in figs
             ]
-            if single:
-                answer.checks.append(Check("named_figure", f"the question asks for the figure of {named.phrase}: the sentence that gives it quoted", action="kept"))
+            if named is not None:
+                answer.checks.append(Check("named_figure", f"the question asks for the figures of {named.phrase}: {len(figs)} sentence(s) giving them quoted", action="kept"))
             else:
                 answer.checks.append(Check("conflict", f"{len(figs)} different figures for {figs[0].quantity} across sources; listed side by side", action="kept"))
             return answer

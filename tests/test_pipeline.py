@@ -190,7 +190,7 @@ def test_an_article_the_answer_cites_is_viewed_through_the_sentence_it_cites(mak
 def test_a_count_asked_of_one_named_source_lists_only_that_sources_figure(make_assistant):
     # the answer states the NIS's 12.000: nothing is added, and no other source's figure is listed
     right = make_assistant(FakeLLM(_citing("12.000 Soldaten"))).ask(Q_DE)
-    assert "12.000" in right.text and right.conflicts == []
+    assert "12.000" in right.text and right.conflicts == [] and not any(c.kind == "named_figure" for c in right.checks)
     # the answer misses it: the NIS's sentence is quoted below, and not Kyiv's 30.000 (IZ)
     wrong = make_assistant(FakeLLM(_citing("Wladiwostok", "Pjöngjang will 3000 Soldaten bereitstellen."))).ask(Q_DE)
     assert [c["value"] for c in wrong.conflicts] == [12000]
@@ -210,6 +210,9 @@ def test_a_follow_up_about_part_of_a_named_sources_figure_keeps_that_source(make
     # figures the NIS gives (the 3000 named in its sentence, the 1.500 with "südkoreanische
     # Geheimdienst"), not Osthold's 5.000 or the US government's 10.000
     assert {c["value"] for c in a.conflicts} <= {1500, 3000} and len({c["value"] for c in a.conflicts}) == 2, a.text
+    # one source's figures: not headed as sources that disagree
+    assert "Die Zahlen der genannten Quelle in den Artikeln:" in a.text and "unterschiedliche Zahlen" not in a.text
+    assert any(c.kind == "named_figure" for c in a.checks) and not any(c.kind == "conflict" for c in a.checks)
     # the same question asked afresh names no source: every source's count is listed
     fresh = make_assistant(fake(), conflict_margin=None).ask("Wie viele nordkoreanische Soldaten sind bereits in Russland angekommen?")
     assert len({c["value"] for c in fresh.conflicts} - {1500, 3000}) >= 1, fresh.text
