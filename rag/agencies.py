@@ -8,16 +8,20 @@ the NIS question was answered with Ukraine's 30,000 too (q081 of the set). A sou
 quoted inside the articles is not an article: rag/sources.py scopes retrieval to a named
 outlet or author; this module reads the sentence that gives a figure.
 
-A sentence gives the source's figure when it, or the sentence before it (attribution
-often comes first: "… die vom südkoreanischen Geheimdienst NIS veröffentlichten
-Erkenntnisse: Demnach will Pjöngjang bis zu 12.000 …"), names the source: one of its
-acronyms ("NIS", "US" of "US-Regierung"), or every content word of its name as German
-stems ("südkoreanischem Geheimdienst" ~ "der südkoreanische Geheimdienst"). An acronym
-the passages put right after a name ("vom südkoreanischen Geheimdienst NIS") stands for
-that name, and the name for it. English names are not translated: "according to
-Ukrainian intelligence" is found in no German sentence, and such a question keeps the
-rule it had before (no figure list). Hand-written: a few patterns over the question;
-no library parses attribution phrases.
+A sentence gives the source's figure when it names the source, or when it reports no
+speech itself and the sentence before it does (attribution often comes first: "… die vom
+südkoreanischen Geheimdienst NIS veröffentlichten Erkenntnisse: Demnach will Pjöngjang
+bis zu 12.000 …"; rag/conflicts.py reads the two sentences). A source is named by an
+acronym ("NIS", as a word of its own), a compound written out ("US-Regierung"), or every
+word of its name as German stems, nouns as nouns ("südkoreanischem Geheimdienst" ~ "der
+südkoreanische Geheimdienst") and not as a preposition's object ("Krieg gegen die Ukraine").
+An acronym the passages put right after a name ("vom südkoreanischen Geheimdienst NIS")
+stands for that name, and the name for it. A source of one word ("laut der Ukraine",
+"laut Kiew") is not specific enough: it is also the place or side half the sentences are
+about, and such a question keeps the rule it had before (no figure list), as does one whose
+source is in English words ("according to Ukrainian intelligence": found in no German
+sentence). Hand-written: a few patterns over the question; no library parses attribution
+phrases.
 """
 from __future__ import annotations
 
@@ -25,7 +29,6 @@ import re
 from dataclasses import dataclass, field
 
 from .checks import word_stems
-from .speakers import reports_speech
 
 # "laut (dem) südkoreanischen Geheimdienst (NIS)", "Nach Angaben des …", "laut Schätzung des NIS",
 # "laut Nico Lange": lower-case words (adjectives) up to a run of capitalised ones (the noun or
