@@ -22,6 +22,7 @@ import numpy as np
 
 from index.chunking import split_sentences
 
+from .mood import wrong_mood
 from .numbers import is_year, numbers_in, unsupported_numbers
 from .types import Check, Citation, Passage
 
@@ -496,6 +497,10 @@ def verify(answer: str, passages: list[Passage], language: str, scorer: SupportS
         if denied:
             checks.append(Check("claim_removed", f"its cited sentence says the opposite (\"{denied}\")", claim.text, "removed"))
             continue
+        turned = wrong_mood(claim.text, _number_sentences(claim.text, [passages[i - 1] for i in keep], language), language)
+        if turned:
+            checks.append(Check("claim_removed", f"it gives its number as {turned}; the sentence it comes from says otherwise", claim.text, "removed"))
+            continue
         if kept_vecs and max(float(vec @ k) for k in kept_vecs) > 0.97:
             checks.append(Check("claim_duplicate", "repeats an earlier sentence", claim.text, "removed"))
             continue
@@ -672,6 +677,20 @@ def counts_other(question: str, sentence: str, counted: str, language: str = "de
     if not m or language != "de":
         return False
     return misses_asked_fate(question, [sentence]) or _other_nationality(nationalities(m.group(1)), counted)
+
+
+def _number_sentences(claim: str, passages: list[Passage], language: str) -> list[str]:
+    """The passages' sentences that state a count the claim gives (not a year)."""
+    nums = {v for v in numbers_in(claim, language) if v >= 100 and not (1900 <= v <= 2100 and v == int(v))}
+    if not nums:
+        return []
+    out = []
+    for p in passages:
+        for span in split_sentences(p.text):
+            sent = p.text[span.start : span.end]
+            if nums & (numbers_in(sent, "de") | numbers_in(sent, "en")):
+                out.append(sent)
+    return out
 
 
 def cite_span(cits: dict[int, Citation], n: int, p: Passage, span: tuple[int, int]) -> None:

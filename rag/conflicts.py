@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from index.chunking import split_sentences
 
 from .agencies import NamedSource, asked_source
+from .mood import is_count, is_plan
 from .numbers import is_year, numbers_in
 from .speakers import reports_speech
 from .types import Passage
@@ -47,17 +48,6 @@ ASKS_COMPARISON = re.compile(
 # source's figure is the answer, other sources' figures are not listed unless asked
 NAMES_SOURCE = re.compile(r"\b(laut|zufolge|nach angaben|according to)\b", re.I)
 MAX_VIEWS = 4
-# a figure of what may or is meant to happen, not of what is: "könnte demnächst bis zu 30.000
-# weitere Soldaten entsenden", "will bis zu 12.000 bereitstellen", "womöglich bald", "will send".
-# Not "werden" alone: "bis zum 28. Oktober … stationiert sein werden" reports a count on a date
-_SPECULATIVE = re.compile(
-    r"\b(könnten?|würden?|womöglich|möglicherweise|vielleicht|demnächst|bald|will|wolle|wollen|wollte|plant|planen|"
-    r"geplant|vorbereite\w*|angekündigt|kündigte\w*|zugesagt|could|might|would|wants?|plans?|planned|soon|possibly|"
-    r"announc\w*|promised|pledged|(schicken|entsenden|senden|verlegen|liefern|bereitstellen) (wird|werde|werden))\b",
-    re.I,
-)  # not "may": "in May" is a month
-# the question asks what is or was, not what may be ("schon in Russland", "were deployed")
-_ACTUAL = re.compile(r"\b(schon|bereits|bisher|inzwischen|mittlerweile|derzeit|aktuell|waren|wurden|already|so far|currently|were)\b", re.I)
 ASKS_QUANTITY = re.compile(r"\b(wie ?viele|anzahl|zahl|how many|number of|figures?|zahlen|angaben)\b", re.I)
 
 
@@ -176,9 +166,9 @@ def find_conflicts(question: str, passages: list[Passage], source: NamedSource |
     # a guess ("könnte demnächst 30.000 weitere entsenden"); a question that says neither
     # ("Wie viele Soldaten schickt Nordkorea?") or both gets both. Read on the whole sentence:
     # one that reports a count and a plan together counts as a plan
-    plans, facts = bool(_SPECULATIVE.search(question)), bool(_ACTUAL.search(question))
+    plans, facts = is_plan(question), is_count(question)
     if plans != facts:  # a question that asks both ("were announced", "schon da, und wie viele folgen?") gets both
-        figs = [f for f in figs if bool(_SPECULATIVE.search(f.sentence)) == plans]
+        figs = [f for f in figs if is_plan(f.sentence) == plans]
     # "im Oktober 2024 schon in Russland": a source published months later counts a later state
     # ("schickte Kim im vergangenen Jahr etwa 14.000", July 2025, q036) unless its sentence names the month
     month = asked_month(question)
