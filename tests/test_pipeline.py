@@ -191,13 +191,17 @@ def test_a_count_asked_of_one_named_source_lists_only_that_sources_figure(make_a
     # the answer states the NIS's 12.000: nothing is added, and no other source's figure is listed
     right = make_assistant(FakeLLM(_citing("12.000 Soldaten"))).ask(Q_DE)
     assert "12.000" in right.text and right.conflicts == [] and not any(c.kind == "named_figure" for c in right.checks)
-    # the answer misses it: the NIS's sentence is quoted below, and not Kyiv's 30.000 (IZ)
-    wrong = make_assistant(FakeLLM(_citing("Wladiwostok", "Pjöngjang will 3000 Soldaten bereitstellen."))).ask(Q_DE)
+    # the answer misses it (the NIS does name 3000, but as brought, not as the plan asked for):
+    # the NIS's sentence is quoted below, and not Kyiv's 30.000 (IZ)
+    wrong = make_assistant(FakeLLM(_citing("Wladiwostok", "Der NIS nennt 3000 Soldaten."))).ask(Q_DE)
     assert [c["value"] for c in wrong.conflicts] == [12000]
     assert "Die Zahl der genannten Quelle in den Artikeln:" in wrong.text and "30.000" not in wrong.text
     assert any(c.kind == "named_figure" for c in wrong.checks)
     listed = {c.n: c for c in wrong.citations}[wrong.conflicts[0]["passage"]]
     assert any("NIS" in q and "12.000" in q for q in listed.quotes())
+    # the 3000 given as what Pjöngjang wants: a count turned into a plan, removed (rag/mood.py)
+    turned = make_assistant(FakeLLM(_citing("Wladiwostok", "Pjöngjang will 3000 Soldaten bereitstellen."))).ask(Q_DE)
+    assert any(c.kind == "claim_removed" and "as a plan" in c.detail for c in turned.checks), turned.checks
 
 
 def test_a_follow_up_about_part_of_a_named_sources_figure_keeps_that_source(make_assistant):
