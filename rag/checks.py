@@ -497,7 +497,7 @@ def verify(answer: str, passages: list[Passage], language: str, scorer: SupportS
         if denied:
             checks.append(Check("claim_removed", f"its cited sentence says the opposite (\"{denied}\")", claim.text, "removed"))
             continue
-        turned = wrong_mood(claim.text, _number_sentences(claim.text, [passages[i - 1] for i in keep], language), language)
+        turned = wrong_mood(claim.text, _number_sentences(claim.text, [passages[i - 1] for i in keep], language, scorer), language)
         if turned:
             checks.append(Check("claim_removed", f"it gives its number as {turned}; the sentence it comes from says otherwise", claim.text, "removed"))
             continue
@@ -679,18 +679,13 @@ def counts_other(question: str, sentence: str, counted: str, language: str = "de
     return misses_asked_fate(question, [sentence]) or _other_nationality(nationalities(m.group(1)), counted)
 
 
-def _number_sentences(claim: str, passages: list[Passage], language: str) -> list[str]:
-    """The passages' sentences that state a count the claim gives (not a year)."""
+def _number_sentences(claim: str, passages: list[Passage], language: str, scorer: SupportScorer) -> list[str]:
+    """The passages' sentences (as `scorer` split them) that state a count the claim gives (not a year)."""
     nums = {v for v in numbers_in(claim, language) if v >= 100 and not (1900 <= v <= 2100 and v == int(v))}
     if not nums:
         return []
-    out = []
-    for p in passages:
-        for span in split_sentences(p.text):
-            sent = p.text[span.start : span.end]
-            if nums & (numbers_in(sent, "de") | numbers_in(sent, "en")):
-                out.append(sent)
-    return out
+    sentences = [p.text[a:b] for p in passages for a, b in scorer.sentences(p)[0]]
+    return [s for s in sentences if nums & (numbers_in(s, "de") | numbers_in(s, "en"))]
 
 
 def cite_span(cits: dict[int, Citation], n: int, p: Passage, span: tuple[int, int]) -> None:

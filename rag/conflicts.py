@@ -93,6 +93,7 @@ class Figure:
     start: int  # sentence offsets within the passage text
     end: int
     counted: str = ""  # the words from the number to the counted noun ("nordkoreanische Soldaten")
+    before: str = ""  # the sentence before it in its passage (who gives a figure is often said there)
 
 
 def _quantity(noun: str) -> str | None:
@@ -106,8 +107,9 @@ def _quantity(noun: str) -> str | None:
 def figures(passages: list[Passage]) -> list[Figure]:
     out = []
     for i, p in enumerate(passages, 1):
+        prev = ""
         for span in split_sentences(p.text):
-            sent = p.text[span.start : span.end]
+            sent, before, prev = p.text[span.start : span.end], prev, p.text[span.start : span.end]
             for m in _FIGURE.finditer(sent):
                 q, words = None, []
                 for w in m.group(2).split():
@@ -122,7 +124,7 @@ def figures(passages: list[Passage]) -> list[Figure]:
                 for v in vals:
                     if is_year(m.group(1)):
                         continue
-                    out.append(Figure(v, q, i, sent.strip(), span.start, span.end, " ".join(words)))
+                    out.append(Figure(v, q, i, sent.strip(), span.start, span.end, " ".join(words), before.strip()))
     return out
 
 
@@ -148,11 +150,11 @@ def find_conflicts(question: str, passages: list[Passage], source: NamedSource |
     there, or by one word only ("laut der Ukraine"), gets none."""
     if not ASKS_QUANTITY.search(question):
         return []
-    named = None
-    if not asks_comparison(question):
-        named = source or asked_source(question)
-        if (named is None and NAMES_SOURCE.search(question)) or (named is not None and not named.specific):
-            return []
+    named = figure_source(question, source)
+    if named is None and not asks_comparison(question) and NAMES_SOURCE.search(question):
+        return []
+    if named is not None and not named.specific:
+        return []
     asked = asked_quantities(question)
     # a headline ("Angeblich 3000 nordkoreanische Soldaten in Russland") is a shortened body
     # sentence that says neither who claims the figure nor where it was counted: it is not
@@ -160,7 +162,7 @@ def find_conflicts(question: str, passages: list[Passage], source: NamedSource |
     figs = [f for f in figures(passages) if f.quantity in asked and not is_headline(f.sentence)]
     if named is not None:
         named = named.expanded([p.text for p in passages])
-        figs = [f for f in figs if named.named_in(_with_sentence_before(passages[f.passage - 1], f))]
+        figs = [f for f in figs if named.named_in(_attribution(f))]
     # a question about a plan ("will oder könnte … schicken") is not answered by a count of
     # troops there, nor one about what is ("schon in Russland", "were deployed") by a plan or
     # a guess ("könnte demnächst 30.000 weitere entsenden"); a question that says neither
@@ -189,14 +191,17 @@ def find_conflicts(question: str, passages: list[Passage], source: NamedSource |
     return list(chosen.values())
 
 
-def _with_sentence_before(p: Passage, f: Figure) -> str:
+def figure_source(question: str, source: NamedSource | None = None) -> NamedSource | None:
+    """The source whose figures `question` asks for: `source` (one a follow-up keeps from the
+    question before), else the one it names; None for a question that compares sources."""
+    return None if asks_comparison(question) else source or asked_source(question)
+
+
+def _attribution(f: Figure) -> str:
     """Who gives the figure: its sentence when that reports speech ("Die Ukraine spricht von
     30.000"), else the sentence before it too (attribution often comes first: "… die vom NIS
     veröffentlichten Erkenntnisse" / "Demnach will Pjöngjang bis zu 12.000 …")."""
-    if reports_speech(f.sentence):
-        return f.sentence
-    before = [s for s in split_sentences(p.text) if s.end <= f.start]
-    return (p.text[before[-1].start : before[-1].end] + " " if before else "") + f.sentence
+    return f.sentence if reports_speech(f.sentence) else f"{f.before} {f.sentence}"
 
 
 def is_headline(sentence: str) -> bool:

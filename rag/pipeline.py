@@ -16,11 +16,11 @@ import numpy as np
 
 from index.embedding import load_embed_model
 
-from .agencies import NamedSource, asked_source, inherited_source
+from .agencies import NamedSource, inherited_source
 from .checks import (ASKS_SHARE, SupportScorer, adds_nothing, asked_noun, cite_span, counts_asked, counts_other, lacks_asked_figure,
                      misses_asked_fate, names_noun, names_someone, states_share, verify, word_stems)
-from .conflicts import (MAX_VIEWS, View, asks_comparison, author_label, find_conflicts, is_headline, on_question, side_by_side,
-                        source_label, source_views, views_side_by_side)
+from .conflicts import (MAX_VIEWS, View, asks_comparison, author_label, figure_source, find_conflicts, is_headline, on_question,
+                        side_by_side, source_label, source_views, views_side_by_side)
 from .language import detect_language
 from .llm import ChatBackend, make_backend
 from .numbers import numbers_in
@@ -301,7 +301,7 @@ class Assistant:
             return answer
         question = answer.standalone_question or answer.question
         pool = answer.passages + list(deeper)
-        named = None if asks_comparison(question) else source or asked_source(question)
+        named = figure_source(question, source)
         named = named if named is not None and named.specific else None  # else find_conflicts lists nothing
         # a figure listed must count what is asked, as a quote must: "how many Ukrainian soldiers
         # died?" is not answered by counts of North Korean troops (q066)
