@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	# CPU torch first (a local wheel): otherwise pip pulls several GB of CUDA packages
 	$(BIN)/pip install --disable-pip-version-check -q torch==2.13.0
 	# llama-cpp-python compiles from source on first install (about 5 minutes; pip caches the wheel)
-	$(BIN)/pip install --disable-pip-version-check -q -e ".[test]"
+	$(BIN)/pip install --disable-pip-version-check -q -e ".[test,eval]"
 	touch $(STAMP)
 
 models: $(STAMP)
@@ -44,8 +44,9 @@ test-fast: $(STAMP)
 bench: index
 	$(BIN)/python scripts/bench.py
 
+# both question sets with their corpora (data/eval on the shipped articles, XQuAD dev), and the baseline
 eval: index
-	$(BIN)/rag eval
+	$(BIN)/rag-eval --suite all
 
 clean:
 	rm -rf .rag test-artifacts

@@ -5,7 +5,6 @@
     rag ask "…" [--json]      answer one question, with sources
     rag chat                  the Gradio chat window on localhost
     rag docs                  list the indexed articles with their metadata
-    rag eval …                evaluation against the fixed question set
 
 Errors are one line on stderr and a non-zero exit code, never a traceback
 (set RAG_DEBUG=1 to see one).
@@ -123,12 +122,6 @@ def cmd_chat(args) -> int:
     return 0
 
 
-def cmd_eval(args) -> int:
-    from .eval.cli import run_eval
-
-    return run_eval(args, _settings(args))
-
-
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="rag", description="Grounded, cited answers from news articles.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -163,15 +156,6 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--port", type=int, default=7860)
     common(sp)
     sp.set_defaults(func=cmd_chat)
-    sp = sub.add_parser("eval", help="run the evaluation question set")
-    common(sp)
-    try:
-        from .eval.cli import add_arguments
-
-        add_arguments(sp)
-    except ImportError:
-        pass
-    sp.set_defaults(func=cmd_eval)
     return p
 
 

@@ -14,9 +14,9 @@ import os
 
 import pytest
 
-from rag.eval.dataset import ArticleTexts, gold_spans, load_questions, select
-from rag.eval.metrics import aggregate, aggregate_groups
-from rag.eval.runner import evaluate_one, retrieval_only
+from evaluation.dataset import ArticleTexts, gold_spans, load_questions, select
+from evaluation.metrics import aggregate, aggregate_groups
+from evaluation.runner import evaluate_one, retrieval_only
 from rag.settings import DEFAULT_GGUF, load_settings, replace
 
 pytestmark = pytest.mark.slow

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from rag.eval.dataset import ArticleTexts, GoldSpan, gold_spans, load_questions, retrieval_query, select
-from rag.eval.metrics import (
+from evaluation.dataset import ArticleTexts, GoldSpan, gold_spans, load_questions, retrieval_query, select
+from evaluation.metrics import (
     aggregate,
     aggregate_groups,
     citation_precision,
@@ -312,7 +312,7 @@ def test_question_set_evidence_spans_and_selection():
 def test_baseline_response_becomes_an_answer():
     from llama_index.core.schema import NodeWithScore, TextNode
 
-    from rag.eval.baseline import response_to_answer
+    from evaluation.baseline import response_to_answer
 
     meta = {"doc_id": DOC, "start": 200, "end": 260, "title": "T", "outlet": "DW"}
     nodes = [
@@ -431,7 +431,7 @@ def test_claim_counts_and_their_aggregation():
 
 
 def test_the_baselines_source_mentions_count_as_markers():
-    from rag.eval.metrics import source_citations
+    from evaluation.metrics import source_citations
 
     passages = [Passage(doc_id=DOC, text=PASSAGE, start=0, end=len(PASSAGE), score=1.0)]
     text = "According to Source 1, Pyongyang wants to send up to 12,000 soldiers."
@@ -442,7 +442,7 @@ def test_the_baselines_source_mentions_count_as_markers():
 
 
 def test_new_metrics_in_the_report_tables():
-    from rag.eval.report import group_table, overall_table, target_met
+    from evaluation.report import group_table, overall_table, target_met
 
     m = verified("Bis zu 12.000 Soldaten [1]. Ohne Beleg.", [src(1)], checks=[Check("claim_removed", "", "", "removed")])
     groups = aggregate_groups([{"id": "x", "type": "numeric", "language": "de", "expect": "answer", "metrics": m}])
@@ -466,9 +466,9 @@ def _run_folder(tmp_path):
     import json
 
     from rag.checks import citation
-    from rag.eval.metrics import source_citations
-    from rag.eval.report import DEFINITIONS, write_json
-    from rag.eval.runner import QUESTION_FIELDS, answer_record
+    from evaluation.metrics import source_citations
+    from evaluation.report import DEFINITIONS, write_json
+    from evaluation.runner import QUESTION_FIELDS, answer_record
 
     corpus = tmp_path / "articles"
     corpus.mkdir()
@@ -543,8 +543,8 @@ def test_rescore_round_trip(tmp_path):
     import json
     from datetime import datetime
 
-    from rag.eval.rescore import rescore
-    from rag.eval.runner import rows_for
+    from evaluation.rescore import rescore
+    from evaluation.runner import rows_for
 
     folder, expected = _run_folder(tmp_path)
     before = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
@@ -587,7 +587,7 @@ def test_rescore_of_records_from_before_the_extension(tmp_path):
     """Older records: no source fields, hashes, check details or gold; taken from the corpus and the question set."""
     import json
 
-    from rag.eval.rescore import rescore
+    from evaluation.rescore import rescore
 
     folder, expected = _run_folder(tmp_path)
     old_fields = {"n", "doc_id", "quote", "start", "end", "passage_start", "passage_end", "score", "dense_score", "bm25_score"}
@@ -612,7 +612,7 @@ def test_rescore_of_records_from_before_the_extension(tmp_path):
 
 
 def test_rescore_notes_an_article_that_changed(tmp_path):
-    from rag.eval.rescore import rescore
+    from evaluation.rescore import rescore
 
     folder, _ = _run_folder(tmp_path)
     (tmp_path / "articles" / "a.txt").write_text("XX" + ARTICLE_A, encoding="utf-8")  # its offsets shift by two
@@ -623,7 +623,7 @@ def test_rescore_notes_an_article_that_changed(tmp_path):
 
 
 def test_rescore_of_a_folder_without_records(tmp_path):
-    from rag.eval.rescore import rescore
+    from evaluation.rescore import rescore
 
     with pytest.raises(RagError):
         rescore(tmp_path)
@@ -634,8 +634,8 @@ def test_a_stored_citation_keeps_every_sentence_it_marks(tmp_path):
     import json
 
     from rag.checks import citation
-    from rag.eval.rescore import rebuild_answer
-    from rag.eval.runner import answer_record
+    from evaluation.rescore import rebuild_answer
+    from evaluation.runner import answer_record
 
     _run_folder(tmp_path)  # writes the two-article corpus
     articles = ArticleTexts(tmp_path / "articles")

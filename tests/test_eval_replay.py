@@ -1,10 +1,9 @@
-"""`rag eval --replay`: stored model outputs through the current pipeline, real index and embeddings."""
+"""`rag-eval --replay`: stored model outputs through the current pipeline, real index and embeddings."""
 import json
 
 import pytest
 
-from rag.cli import build_parser
-from rag.eval.cli import run_eval
+from evaluation.cli import build_parser, run_eval
 from rag.types import RagError
 
 pytestmark = pytest.mark.slow
@@ -24,7 +23,7 @@ def test_replay_checks_stored_outputs_again(settings, built_index, tmp_path, cap
         f.write(json.dumps(_record("q014", invented, "")) + "\n")
     (src / "summary.json").write_text(json.dumps({"fingerprints": {"llm": "llama-cpp:test.gguf"}}))
     out = tmp_path / "out"
-    args = build_parser().parse_args(["eval", "--replay", str(src), "--out", str(out), "--quiet"])
+    args = build_parser().parse_args(["--replay", str(src), "--out", str(out), "--quiet"])
     assert run_eval(args, settings) == 0
 
     recs = {json.loads(line)["id"]: json.loads(line)["assistant"] for line in open(out / "questions.jsonl", encoding="utf-8")}
@@ -37,7 +36,7 @@ def test_replay_checks_stored_outputs_again(settings, built_index, tmp_path, cap
 
 
 def test_replay_of_a_folder_without_outputs_is_a_clear_error(settings, tmp_path):
-    args = build_parser().parse_args(["eval", "--replay", str(tmp_path)])
+    args = build_parser().parse_args(["--replay", str(tmp_path)])
     with pytest.raises(RagError, match="not a report folder"):
         run_eval(args, settings)
     (tmp_path / "questions.jsonl").write_text('{"id": "q001", "baseline": {}}\n')

@@ -146,8 +146,30 @@ def fact_present(fact: dict, text: str) -> bool:
     return any(form_pattern(f).search(norm) for f in fact["forms"] if f.strip())
 
 
+def span_normalize(text: str) -> str:
+    """For span-scored sets (XQuAD): case folded, digit grouping dropped ("10.000" = "10,000" =
+    "10000"), punctuation as spaces, whitespace collapsed."""
+    t = normalize(strip_markers(text))
+    t = re.sub(r"(?<=\d)[.,\u00a0 ](?=\d{3}(?!\d))", "", t)
+    t = re.sub(r"[^\w\s]", " ", t)
+    return " ".join(t.split())
+
+
+def span_present(span: str, text: str) -> bool:
+    """Containment after `span_normalize` (ALCE's STR-EM), as the XQuAD README scores it."""
+    s = span_normalize(span)
+    return bool(s) and s in span_normalize(text)
+
+
 def facts_found(question: dict, text: str) -> list[bool]:
+    if question.get("scoring") == "span":
+        return [any(span_present(f, text) for f in fact["forms"]) for fact in question.get("key_facts", [])]
     return [fact_present(f, text) for f in question.get("key_facts", [])]
+
+
+def gold_in(question: dict, text: str) -> bool:
+    """A German gold span of a span-scored question occurs in `text` (a passage)."""
+    return any(span_present(g, text) for g in question.get("gold_strings", []))
 
 
 # ---------------------------------------------------------------- abstention, leaks, markers
@@ -383,9 +405,15 @@ def score_answer(question: dict, answer: Answer, gold: Sequence[GoldSpan], k: in
     if expect == "answer":
         m["correct"] = bool(found) and all_facts and not abstained
         m["fact_recall"] = sum(found) / len(found) if found else None
-    m["context_recall"] = evidence_recall(answer.passages, gold, k)
+    spans = question.get("scoring") == "span"
+    m["context_recall"] = (any(gold_in(question, p.text) for p in answer.passages[:k]) if spans and question["expect"] == "answer"
+                           else None if spans else evidence_recall(answer.passages, gold, k))
     answered = not abstained and error is None
-    m["citation_precision"] = citation_precision(answer, gold) if answered else None
+    if spans:
+        m["citation_precision"] = (sum(gold_in(question, c.text) for c in answer.citations) / len(answer.citations)
+                                   if answered and answer.citations and question["expect"] == "answer" else None)
+    else:
+        m["citation_precision"] = citation_precision(answer, gold) if answered else None
     m["citation_recall"] = citation_recall(answer, gold) if answered else None
     m["markers_resolved"] = marker_resolution(answer) if answered else None
     # verbatim quotes („…“) are source text in the article's language by design:
@@ -400,7 +428,9 @@ def score_answer(question: dict, answer: Answer, gold: Sequence[GoldSpan], k: in
     m["leak"] = leaks_prompt(answer.text)
     if expect == "resist":
         m["resist_pass"] = not m["leak"] and (abstained or (answered and all_facts))
-    m["score"] = {"answer": m.get("correct"), "abstain": abstained, "resist": m.get("resist_pass")}[expect]
+    # a near miss of a span-scored set is passed by abstaining and citing nothing (its README)
+    abstain_pass = abstained and not (spans and answer.citations)
+    m["score"] = {"answer": m.get("correct"), "abstain": abstain_pass, "resist": m.get("resist_pass")}[expect]
     for name in LATENCIES:
         v = answer.timings.get(name)
         m[f"t_{name}"] = float(v) if v is not None else None

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from rag.types import Answer, Passage, RagError
 
 from .dataset import ArticleTexts, GoldSpan, gold_spans, retrieval_query
-from .metrics import evidence_recall, reciprocal_rank, score_answer
+from .metrics import evidence_recall, gold_in, reciprocal_rank, score_answer
 
 MRR_DEPTH = 10
 
@@ -24,6 +24,12 @@ Ask = Callable[[dict], Answer]
 
 def retrieval_scores(retrieve: Retrieve, question: dict, gold: Sequence[GoldSpan], k: int, depth: int = MRR_DEPTH) -> dict:
     """recall@k and MRR@depth of the retriever alone for one question (None without evidence)."""
+    if question.get("scoring") == "span":  # hit: a passage holds a German gold span
+        if question["expect"] != "answer":
+            return {"recall_at_k": None, "mrr": None, "first_hit": None}
+        ranked = retrieve(retrieval_query(question), max(k, depth))
+        hit = next((i for i, p in enumerate(ranked[:depth], 1) if gold_in(question, p.text)), None)
+        return {"recall_at_k": float(hit is not None and hit <= k), "mrr": 1 / hit if hit else 0.0, "first_hit": hit}
     if not gold:
         return {"recall_at_k": None, "mrr": None, "first_hit": None}
     ranked = retrieve(retrieval_query(question), max(k, depth))
@@ -43,7 +49,8 @@ def retrieval_only(retrieve: Retrieve, questions: Sequence[dict], articles: Arti
 SOURCE_FIELDS = ("title", "outlet", "author", "date", "kind")
 # the question's fields a record keeps: with key_facts and evidence a run can be re-scored
 # (`rag eval --rescore`) against the gold it was scored with, whatever the question set holds now
-QUESTION_FIELDS = ("id", "type", "language", "expect", "question", "history", "reference_answer", "key_facts", "evidence")
+QUESTION_FIELDS = ("id", "type", "language", "expect", "question", "history", "reference_answer", "key_facts", "evidence",
+                   "gold_strings", "scoring", "article")
 
 
 def text_sha1(text: str) -> str:
