@@ -254,3 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 __all__ = ["add_arguments", "build_parser", "main", "run_eval"]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
