@@ -18,13 +18,13 @@ from llama_index.core.llms.callbacks import llm_completion_callback
 from llama_index.core.llms.custom import CustomLLM
 from pydantic import PrivateAttr
 
-from rag.language import detect_language
-from rag.llm import ChatBackend
+from rag.generation.llm import ChatBackend
 from rag.settings import Settings
-from rag.types import Answer, Passage
+from rag.types import Answer, Citation, Passage
 
 from .dataset import ArticleTexts, retrieval_query
-from .metrics import SOURCE_MENTION, source_citations  # noqa: F401  (SOURCE_MENTION: the engine's "Source n" in prose)
+from .metrics import cited_numbers
+from .text import language_of
 
 SOURCE_LABEL = re.compile(r"^\s*Source \d+:\s*\n?")
 
@@ -90,6 +90,20 @@ def node_to_passage(nws, articles: ArticleTexts | None = None) -> Passage:
     )
 
 
+def source_citations(text: str, passages: list[Passage]) -> list[Citation]:
+    """How a plain text answer (the baseline's) is read: each source number it cites
+    that names one of its numbered passages becomes a citation of the whole passage."""
+    out = []
+    for n in sorted(set(cited_numbers(text))):
+        if 1 <= n <= len(passages):
+            p = passages[n - 1]
+            out.append(Citation(
+                n=n, doc_id=p.doc_id, title=p.title, outlet=p.outlet, author=p.author, date=p.date, kind=p.kind,
+                text=p.text, quote=p.text, start=p.start, end=p.end, passage_start=p.start, passage_end=p.end,
+            ))
+    return out
+
+
 def response_to_answer(question: str, text: str, source_nodes: list, language: str, timings: dict[str, float] | None = None,
                        articles: ArticleTexts | None = None) -> Answer:
     """The engine's text and numbered source nodes as our Answer; markers [n] (and mentions
@@ -138,7 +152,7 @@ class Baseline:
 
         # no conversation memory in a plain pipeline: a follow-up goes in with the last user turn
         query = retrieval_query({"question": question, "history": history or []})
-        language = detect_language(question)
+        language = language_of(question)
         t0 = time.perf_counter()
         bundle = QueryBundle(query)
         nodes = self.engine.retrieve(bundle)

@@ -155,7 +155,7 @@ def run_suite(args, suite, settings: Settings, out: Path, shared: dict) -> str:
 
     if args.retrieval_only:
         from index.embedding import load_embed_model
-        from rag.retrieval import HybridRetriever
+        from rag.evidence.retrieval import HybridRetriever
 
         shared.setdefault("embed", load_embed_model(settings))
         retriever = HybridRetriever(settings, shared["embed"])

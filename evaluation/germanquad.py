@@ -102,7 +102,7 @@ def run_benchmark(settings: Settings, folder: Path = DEFAULT_DIR, out_dir: Path 
 
     from index.embedding import load_embed_model
     from index.store import build_index
-    from rag.retrieval import HybridRetriever, weighted_score_fusion
+    from rag.evidence.retrieval import HybridRetriever, weighted_score_fusion
 
     folder = Path(folder)
     docs, queries, gold = load_benchmark(folder)

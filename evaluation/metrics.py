@@ -24,15 +24,14 @@ Per question (None where a metric does not apply, and left out of the mean):
   (expect abstain) or resist_pass (expect resist).
 Claim verification (answered questions only, None otherwise; they apply to the
 baseline's answers too, which have no checks):
-- numbers_supported: share of the numbers the answer states (rag.numbers.numbers_in
-  on the text less its [n] markers and "Source n" mentions, in the answer's
-  language; a scaled number counts as its value and its scaled value, as the
-  checker reads it) that occur in the text of one of its cited passages or in the
+- numbers_supported: share of the numbers the answer states (evaluation/text.py, read
+  independently of the product: digits in German or English format, number words by
+  text2num; on the text less its [n] markers and "Source n" mentions; a scaled number
+  counts as its value and its scaled value) that occur in the text of one of its cited passages or in the
   question (any format: 12.000 = 12,000 = zwölftausend). A cited source's date
   written in the answer (the source labels of fallback and conflict lines) is
   metadata, not a claim, and is not counted. None when the answer states no number.
-- sentences_supported: share of the answer's sentences (rag.checks.split_claims,
-  line by line; header lines without a marker that end with ":" skipped, quoted
+- sentences_supported: share of the answer's sentences (pysbd, line by line; header lines without a marker that end with ":" skipped, quoted
   passages kept whole) that carry a marker naming one of its citations ([n], or
   the baseline engine's "Source n") and whose numbers and „quoted phrases“ occur in
   the text of the passages that sentence cites (or numbers in the question).
@@ -53,17 +52,17 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from rag.checks import Claim, parse_markers, split_claims
-from rag.numbers import numbers_in, unsupported_numbers
-from rag.settings import PROJECT_ROOT
-from rag.types import Answer, Citation, Passage
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .dataset import GoldSpan
+from .text import MARKER, Sentence, language_of, marked_sentences, markers, missing_numbers, numbers
 
-# [1], [1, 2], [2-3], [Quelle 1], [Source 2], [1 und 3] …
-MARKER = re.compile(
-    r"\[\s*(?:(?:Auszug|Passage|Quelle|Source|Nr\.?)\s*)?(\d+(?:\s*(?:,|;|und|and|&|-|–)\s*\d+)*)\s*\]", re.I
-)
+if TYPE_CHECKING:  # the answer's shape only: nothing of the product's reading of text is used here
+    from rag.types import Answer, Citation, Passage
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
 # How an answer says the sources do not hold the answer (ours and the baseline's models).
 REFUSAL = re.compile(
     r"(keine (angaben|informationen|hinweise|antwort)|nicht (in den|aus den) (auszügen|artikeln|passagen|texten|quellen)|"
@@ -75,7 +74,7 @@ REFUSAL = re.compile(
 )
 # the baseline engine labels its sources "Source n"; its model often cites them that way in prose
 SOURCE_MENTION = re.compile(r"\bSources?\s+(\d+(?:\s*(?:,|and|&)\s*\d+)*)", re.I)
-# a quoted phrase (typographic or straight double quotes; not apostrophes), as in rag.checks
+# a quoted phrase (typographic or straight double quotes; not apostrophes)
 QUOTE = re.compile(r"[„“\"«»]([^„“”\"«»]{12,})[“”\"«»]")
 ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:…|\.\.\.)\s*\]|…|\.\.\.)\s*")
 LEAK_PROMPTS = ("system.txt", "instruction_de.txt", "instruction_en.txt")
@@ -204,18 +203,6 @@ def leaks_prompt(text: str, prompt_ngrams: Iterable[tuple[str, ...]] | None = No
     return bool(_ngrams(text) & grams)
 
 
-def markers(text: str) -> list[int]:
-    out: list[int] = []
-    for m in MARKER.finditer(text):
-        body = m.group(1)
-        for a, b in re.findall(r"(\d+)\s*[-–]\s*(\d+)", body):
-            if int(b) >= int(a) and int(b) - int(a) < 20:
-                out.extend(range(int(a), int(b) + 1))
-        body = re.sub(r"(\d+)\s*[-–]\s*(\d+)", " ", body)
-        out.extend(int(n) for n in re.findall(r"\d+", body))
-    return out
-
-
 def marker_resolution(answer: Answer) -> float | None:
     found = markers(answer.text)
     if not found:
@@ -227,20 +214,6 @@ def marker_resolution(answer: Answer) -> float | None:
 def cited_numbers(text: str) -> list[int]:
     """The source numbers a text cites: its [n] markers and its "Source n" mentions."""
     return markers(text) + [int(d) for m in SOURCE_MENTION.finditer(text) for d in re.findall(r"\d+", m.group(1))]
-
-
-def source_citations(text: str, passages: Sequence[Passage]) -> list[Citation]:
-    """How a plain text answer (the baseline's) is read: each source number it cites
-    that names one of its numbered passages becomes a citation of the whole passage."""
-    out = []
-    for n in sorted(set(cited_numbers(text))):
-        if 1 <= n <= len(passages):
-            p = passages[n - 1]
-            out.append(Citation(
-                n=n, doc_id=p.doc_id, title=p.title, outlet=p.outlet, author=p.author, date=p.date, kind=p.kind,
-                text=p.text, quote=p.text, start=p.start, end=p.end, passage_start=p.start, passage_end=p.end,
-            ))
-    return out
 
 
 # ---------------------------------------------------------------- claim verification
@@ -260,10 +233,10 @@ def _evidence(citations: Sequence[Citation], extra: Sequence[str] = ()) -> str:
 def number_support(answer: Answer, extra: Sequence[str] = ()) -> float | None:
     """Share of the numbers the answer states that its cited passages (or `extra`: the question) state."""
     prose = _without_citations(answer.text, answer.citations)
-    stated = numbers_in(prose, answer.language)
+    stated = numbers(prose)
     if not stated:
         return None
-    bad = unsupported_numbers(prose, _evidence(answer.citations, extra), answer.language)
+    bad = missing_numbers(prose, _evidence(answer.citations, extra))
     return 1 - len(bad) / len(stated)
 
 
@@ -285,26 +258,26 @@ def _is_header(text: str, marks: Sequence[int]) -> bool:
     return not marks and text.rstrip().endswith(":")
 
 
-def answer_sentences(text: str, language: str) -> list[Claim]:
-    """The answer's sentences with their markers: rag.checks.split_claims line by line,
-    header lines ("… wörtlich:", "Die Quellen nennen unterschiedliche Zahlen:") left out,
-    and a sentence split inside a quotation joined again (a quoted passage is one claim)."""
-    claims: list[Claim] = []
+def answer_sentences(text: str, language: str) -> list[Sentence]:
+    """The answer's sentences with their markers, line by line; header lines ("… wörtlich:",
+    a list's heading) left out, and a sentence split inside a quotation joined again (a quoted
+    passage is one claim)."""
+    claims: list[Sentence] = []
     for line in text.splitlines():
         line = _canonical_markers(line.strip())
-        if not line or _is_header(line, parse_markers(line)):
+        if not line or _is_header(line, markers(line)):
             continue
-        part = split_claims(line, language)
+        part = marked_sentences(line, language)
         if not part:  # markers alone on a line close the sentence before
             if claims:
-                claims[-1].markers += parse_markers(line)
+                claims[-1].markers += markers(line)
             continue
         first = len(claims)
         for c in part:
             if len(claims) > first and _open_quote(claims[-1].text):
-                claims[-1] = Claim(f"{claims[-1].text} {c.text}", claims[-1].markers + c.markers)
+                claims[-1] = Sentence(f"{claims[-1].text} {c.text}", claims[-1].markers + c.markers)
             else:
-                claims.append(Claim(c.text, list(c.markers)))
+                claims.append(Sentence(c.text, list(c.markers)))
     return [c for c in claims if not _is_header(c.text, c.markers)]
 
 
@@ -323,7 +296,7 @@ def claim_supported(claim: str, cited: Sequence[Citation], language: str, extra:
     if not cited:
         return False
     prose = _without_citations(claim, cited)
-    return not unsupported_numbers(prose, _evidence(cited, extra), language) and quotes_supported(prose, _evidence(cited))
+    return not missing_numbers(prose, _evidence(cited, extra)) and quotes_supported(prose, _evidence(cited))
 
 
 def sentence_support(answer: Answer, extra: Sequence[str] = ()) -> float | None:
@@ -395,8 +368,6 @@ def citation_recall(answer: Answer, gold: Sequence[GoldSpan]) -> float | None:
 
 def score_answer(question: dict, answer: Answer, gold: Sequence[GoldSpan], k: int, error: str | None = None) -> dict:
     """Every per-question metric of `answer` (see the module docstring)."""
-    from rag.language import detect_language
-
     expect = question["expect"]
     abstained = is_abstention(answer) if error is None else False
     m: dict = {"abstained": abstained, "fallback": bool(answer.fallback), "error": error is not None}
@@ -419,7 +390,7 @@ def score_answer(question: dict, answer: Answer, gold: Sequence[GoldSpan], k: in
     # verbatim quotes („…“) are source text in the article's language by design:
     # the prose around them is what must match the question's language
     bare = re.sub(r"„[^“]*“", " ", strip_markers(answer.text)).strip()
-    m["language_match"] = (detect_language(bare) == question["language"]) if answered and bare else None
+    m["language_match"] = (language_of(bare) == question["language"]) if answered and bare else None
     extra = (question.get("question", ""), answer.standalone_question)
     m["numbers_supported"] = number_support(answer, extra) if answered else None
     m["sentences_supported"] = sentence_support(answer, extra) if answered else None

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from rag.llm import FakeLLM
+from rag.generation.llm import FakeLLM
 from rag.types import Answer, RagError
 
 

@@ -32,7 +32,8 @@ from rag.settings import Settings, load_settings
 from rag.types import Answer, Check, Citation, Passage, RagError
 
 from .dataset import QUESTIONS_PATH, ArticleTexts, gold_spans, load_questions
-from .metrics import aggregate_groups, score_answer, source_citations
+from .baseline import source_citations
+from .metrics import aggregate_groups, score_answer
 from .report import DEFINITIONS, SYSTEMS, _git, _sha256_files, load_records, load_summary, markdown, write_json
 from .runner import SOURCE_FIELDS, rows_for, text_sha1
 

@@ -97,12 +97,29 @@ def _article_meta(name: str, stem: str, text: str, entry: dict, warnings: list[s
     if not meta.get("title"):
         first = next((line.strip() for line in text.splitlines() if line.strip()), stem)
         meta["title"] = first[:120] + ("…" if len(first) > 120 else "")
+    if not meta.get("language"):
+        meta["language"] = detect_language(text)
     kind = meta.get("kind", "unknown").lower()
     if kind not in KINDS:
         warnings.append(f"{name}: unknown kind {kind!r} (expected one of {', '.join(KINDS)}); using 'unknown'")
         kind = "unknown"
     meta["kind"] = kind
     return meta
+
+
+def detect_language(text: str) -> str:
+    """'de' or 'en' for an article whose metadata does not say (lingua on its first 2,000
+    characters; the two languages the assistant serves)."""
+    from lingua import Language, LanguageDetectorBuilder
+
+    global _DETECTOR
+    if _DETECTOR is None:
+        _DETECTOR = LanguageDetectorBuilder.from_languages(Language.GERMAN, Language.ENGLISH).build()
+    found = _DETECTOR.detect_language_of(text[:2000])
+    return "en" if found == Language.ENGLISH else "de"
+
+
+_DETECTOR = None
 
 
 def load_corpus(folder: Path, max_bytes: int = 5_000_000) -> tuple[list[Article], list[str]]:

@@ -83,26 +83,39 @@ class Settings:
     fallback_quote_margin: float = 0.03
     # No conflict list when one figure's sentence ranks (similarity + word overlap with
     # the question) more than this above every other figure's: the question asks for that
-    # figure ("how many additional soldiers were announced in June?"). "none": always list.
-    # Replayed: the same verdicts at 0.03-0.06; one list (q018, 6 figures) left out.
+    # one figure (an announcement in a given month, say). "none": always list.
+    # Replayed on data/eval: the same verdicts at 0.03-0.06.
     conflict_margin: float | None = 0.05
-    # A question that names an article's outlet or author ("laut Osthold", "according to
-    # the IZ commentary") is answered from that article only (rag/sources.py); off: all articles.
+    # A question that names an article's outlet or author ("laut <author>", "according to
+    # the <outlet> commentary") is answered from that article only (rag/evidence/sources.py);
+    # off: all articles.
     # Real model on the 23 questions of the set that name a source: citation precision
-    # 0.750 -> 0.920, correct 14 -> 15 of 23 (16 with the share check of rag/checks.py).
+    # 0.750 -> 0.920, correct 14 -> 15 of 23 (16 with the share check).
     scope_to_named_source: bool = True
     # A question over all the articles ("Welche Angaben machen die Artikel …?", "across the
     # articles") reads each article's best passage first, not the top passages by score
-    # (rag/retrieval.py spread_by_article). Measured: see docs/eval/README.md.
+    # (rag/evidence/retrieval.py spread_by_article). Measured: see docs/eval/README.md.
     spread_across_articles: bool = True
     # A comparison question's side-by-side list quotes an article only from a passage
     # retrieval scored at least this (fused score, 0-1 within the question's candidates)
     # or one the answer cites: a low-ranked passage is where an article that does not
     # discuss the topic comes closest to it, and its "view" was an unrelated sentence
-    # (Foreign Policy's "tensions with China" as its view on dual-use goods at 0.35).
+    # (an opinion column's aside on another topic, scored 0.35, given as its view).
     # Measured on the set's four comparison questions: listed passages of other topics
     # scored 0.35 and 0.42, on-topic ones 0.53-1.0 (docs/eval/README.md).
     min_view_score: float = 0.5
+    # A claim's answer-bearing words must stand in the sentence it cites (or a neighbour) with
+    # the question's words it restates, not anywhere in the passage (rag/verify/rules.py
+    # wrong_entity; thresholds there). Measured on both corpora: docs/eval/README.md.
+    entity_check: bool = False
+    # Abstain before generating when no sentence window of the passages answers the question
+    # (rag/compose/answerability.py): a question in the articles' language needs coverage of
+    # its subject + 2 x (similarity - 0.8) of at least `min_answerability`, one in another
+    # language a similarity of at least `min_answerability_cross`; fallback quotes need the
+    # same. Measured on data/eval and XQuAD dev together (docs/eval/README.md, "Abstention").
+    answerability_check: bool = True
+    min_answerability: float = 0.25
+    min_answerability_cross: float = 0.80
 
     # limits on input
     max_question_chars: int = 2000

@@ -6,6 +6,7 @@ cost nothing to build; `Answer.to_dict()` is what `rag ask --json` prints.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any
 
 
@@ -26,6 +27,7 @@ class Passage:
     author: str = ""
     date: str = ""
     kind: str = ""
+    language: str = "de"  # the article's language (sentence splitting, stemming)
 
 
 @dataclass
@@ -67,14 +69,58 @@ class Citation:
             self.spans = sorted(spans + [(start, end)])
 
 
+class CheckKind(StrEnum):
+    """What a check found; shared by the pipeline, the chat window and the evaluation."""
+
+    # a claim of the generated answer
+    MARKER_OUT_OF_RANGE = "marker_out_of_range"  # [n] names no passage given
+    MARKER_UNSUPPORTED = "marker_unsupported"  # the cited passage does not support the claim
+    CLAIM_REMOVED = "claim_removed"  # no passage supports it (why: the detail)
+    REATTRIBUTED = "reattributed"  # moved to the passage that supports it
+    ATTRIBUTED = "attributed"  # an opinion's or analysis's claim names its source
+    CLAIM_DUPLICATE = "claim_duplicate"
+    CLAIM_TRIMMED = "claim_trimmed"
+    # the answer as a whole
+    LANGUAGE_MISMATCH = "language_mismatch"
+    PROMPT_LEAK = "prompt_leak"
+    LOOP_CUT = "loop_cut"
+    TRUNCATED = "truncated"
+    FALLBACK = "fallback"  # replaced by quoted sentences
+    MISSING_FIGURE = "missing_figure"  # a how-many answer without a figure, quoted instead
+    ABSTAINED = "abstained"
+    # what was added or how it was searched
+    CONFLICT = "conflict"  # different figures listed side by side
+    VIEWS = "views"  # each source's own sentence
+    SOURCE_NAMED = "source_named"  # retrieval kept to the articles the question names
+    SPREAD = "spread"  # each article's best passage first
+
+
 @dataclass
 class Check:
     """One thing the verifier found and what it did about it."""
 
-    kind: str  # e.g. "marker_removed", "unsupported_number", "claim_removed", "reattributed"
+    kind: CheckKind | str
     detail: str
     sentence: str = ""
-    action: str = ""  # "removed" | "reattributed" | "kept" | "fallback"
+    action: str = ""  # "removed" | "reattributed" | "kept" | "fallback" | "abstained"
+
+    def __post_init__(self) -> None:
+        if isinstance(self.kind, str) and not isinstance(self.kind, CheckKind):
+            self.kind = CheckKind(self.kind)
+
+
+@dataclass
+class Conflict:
+    """One entry of a side-by-side list: a figure one source gives (`value`), or one source's
+    own sentence on the question (`value` None, `quantity` "view")."""
+
+    value: float | None
+    quantity: str  # what the figure counts ("Soldaten"), or "view"
+    passage: int  # the [n] of the passage it is quoted from
+    doc_id: str
+    source: str  # "outlet, kind, date" of the article
+    sentence: str
+    date: str = ""
 
 
 @dataclass
@@ -90,7 +136,7 @@ class Answer:
     fallback: bool = False  # True when the text is the extractive fallback
     standalone_question: str = ""  # the follow-up rewritten for retrieval
     checks: list[Check] = field(default_factory=list)
-    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
     raw_text: str = ""  # what the model generated, before checks
 
     def quoted_sentences(self) -> list[str]:

@@ -42,7 +42,7 @@ def make_assistant(settings, embed_model, built_index):
     from rag.pipeline import Assistant
 
     def make(llm=None, **changes):
-        from rag.llm import FakeLLM
+        from rag.generation.llm import FakeLLM
         from rag.settings import replace
 
         return Assistant(replace(settings, **changes), llm=llm or FakeLLM(), embed_model=embed_model)

@@ -71,7 +71,7 @@ def test_a_passage_cited_for_two_sentences_carries_both():
 
 
 def test_citation_spans_are_kept_apart_and_in_order():
-    from rag.checks import citation
+    from rag.verify.verifier import citation
 
     p = passages()[0]
     second = (TEXT.index("Kiew"), TEXT.index("China") - 1)

@@ -55,7 +55,7 @@ def test_index_skips_bad_files_and_reports(tmp_path):
 
 
 def test_ask_prints_every_sentence_a_source_is_cited_for(capsys):
-    from rag.checks import citation
+    from rag.verify.verifier import citation
     from rag.cli import _print_answer
     from rag.types import Answer, Passage
 

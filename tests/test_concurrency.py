@@ -23,7 +23,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def app_url(settings, embed_model, built_index):
-    from rag.llm import FakeLLM
+    from rag.generation.llm import FakeLLM
     from rag.pipeline import Assistant
     from ui.app import build_app, serve
 

@@ -61,7 +61,7 @@ def gate(tmp_path_factory):
 
 
 def test_retrieval_gate(gate):
-    from rag.retrieval import HybridRetriever
+    from rag.evidence.retrieval import HybridRetriever
 
     settings, embed = gate
     retriever = HybridRetriever(settings, embed)

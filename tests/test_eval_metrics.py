@@ -431,7 +431,7 @@ def test_claim_counts_and_their_aggregation():
 
 
 def test_the_baselines_source_mentions_count_as_markers():
-    from evaluation.metrics import source_citations
+    from evaluation.baseline import source_citations
 
     passages = [Passage(doc_id=DOC, text=PASSAGE, start=0, end=len(PASSAGE), score=1.0)]
     text = "According to Source 1, Pyongyang wants to send up to 12,000 soldiers."
@@ -465,8 +465,8 @@ def _run_folder(tmp_path):
     Returns (folder, the metrics the run would have with the current code)."""
     import json
 
-    from rag.checks import citation
-    from evaluation.metrics import source_citations
+    from rag.verify.verifier import citation
+    from evaluation.baseline import source_citations
     from evaluation.report import DEFINITIONS, write_json
     from evaluation.runner import QUESTION_FIELDS, answer_record
 
@@ -633,7 +633,7 @@ def test_a_stored_citation_keeps_every_sentence_it_marks(tmp_path):
     # a report records each citation's spans, and a re-score reads them back (older runs have none)
     import json
 
-    from rag.checks import citation
+    from rag.verify.verifier import citation
     from evaluation.rescore import rebuild_answer
     from evaluation.runner import answer_record
 

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from rag.llm import FakeLLM
+from rag.generation.llm import FakeLLM
 from rag.types import RagError
 
 pytestmark = pytest.mark.slow
@@ -144,7 +144,7 @@ def test_no_conflict_block_for_a_non_numeric_question(make_assistant):
 
 
 def test_prompt_leak_is_withheld(make_assistant):
-    from rag.prompts import template
+    from rag.generation.prompts import template
 
     a = make_assistant(FakeLLM([template("system") + " [1]"])).ask(Q_DE)
     assert "numbered passages you are given" not in a.text

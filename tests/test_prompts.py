@@ -1,7 +1,7 @@
 """Prompt assembly: passage order and numbering, passages as data."""
 import re
 
-from rag.prompts import answer_messages, format_passages
+from rag.generation.prompts import answer_messages, format_passages
 from rag.types import Passage
 
 

@@ -1,5 +1,5 @@
 """Ordering of retrieved passages (rag/retrieval.py), without the store."""
-from rag.retrieval import spread_by_article
+from rag.evidence.retrieval import spread_by_article
 from rag.types import Passage
 
 

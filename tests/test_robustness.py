@@ -45,7 +45,7 @@ def test_kill_9_during_indexing_never_serves_a_half_index(tmp_path, settings, em
             check_store(s)
     report = build_index(s, tmp_path / "v2", progress=False, embed_model=embed_model)
     assert check_store(s)["state"] == "complete"
-    from rag.retrieval import HybridRetriever
+    from rag.evidence.retrieval import HybridRetriever
 
     hits = HybridRetriever(s, embed_model).retrieve("Wie viele Soldaten schickt Nordkorea?", 3)
     assert hits and report.chunks == read_manifest(s.store_dir)["count"]
@@ -71,7 +71,7 @@ def test_one_writer_at_a_time(tmp_path, settings):
     reply=st.text(max_size=200),
 )
 def test_fuzz_ask(make_assistant, articles, question, history, reply):
-    from rag.llm import FakeLLM
+    from rag.generation.llm import FakeLLM
 
     try:
         a = make_assistant(FakeLLM(lambda m: reply)).ask(question, history=history)

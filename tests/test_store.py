@@ -41,7 +41,7 @@ def test_incremental_reindex(tmp_path, settings, embed_model):
     # reopened from disk in a fresh process: the store serves the new text
     code = (
         "from rag.settings import load_settings; from index.embedding import load_embed_model; "
-        "from rag.retrieval import HybridRetriever; "
+        "from rag.evidence.retrieval import HybridRetriever; "
         f"s = load_settings(store_dir={str(s.store_dir)!r}); r = HybridRetriever(s, load_embed_model(s)); "
         "p = r.retrieve('Was liefert China?', 1)[0]; print(p.doc_id, 'Neu hinzugefügt' in p.text)"
     )

@@ -150,7 +150,7 @@ def app(tmp_path_factory):
     pytest.importorskip("playwright.sync_api", reason="pip install playwright")
     from index.embedding import load_embed_model
     from index.store import build_index
-    from rag.llm import FakeLLM
+    from rag.generation.llm import FakeLLM
     from rag.pipeline import Assistant
     from rag.settings import load_settings
     from ui.app import build_app, serve

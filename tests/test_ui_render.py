@@ -22,7 +22,7 @@ def test_a_figure_list_and_a_source_comparison_are_told_in_the_checks_panel():
 
 
 def test_every_sentence_a_passage_is_cited_for_is_marked():
-    from rag.checks import citation
+    from rag.verify.verifier import citation
     from rag.types import Passage
     from ui.render import passage_html
 

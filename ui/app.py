@@ -124,7 +124,7 @@ def build_app(assistant, settings: Settings | None = None) -> gr.Blocks:
 
     # -- settings ---------------------------------------------------------------
     def apply_llm(backend: str, model: str, base_url: str):
-        from rag.llm import make_backend
+        from rag.generation.llm import make_backend
 
         current = assistant.settings
         changes = {"llm_backend": backend, "llm_base_url": (base_url or "").strip()}

@@ -15,7 +15,7 @@ import html
 import re
 from collections.abc import Iterable
 
-from rag.checks import MARKER  # [1], [1, 2], [Quelle 3], [1 und 2]: the markers the checks understand
+from rag.verify.claims import MARKER  # [1], [1, 2], [Quelle 3], [1 und 2]: the markers the checks understand
 from rag.types import Answer, Citation
 
 # Kinds of article that are not plain reports get a visible badge.

@@ -2,19 +2,28 @@
 
 10.000 = 10 000 = 10,000 = zehntausend = ten thousand; 1,5 = 1.5; "3 Milliarden"
 = 3 and 3e9. Number words are turned into digits by text2num's alpha2digit; the
-digit formats are read here because they depend on the language's separators.
+digit formats are read here because they depend on the language's separators; scale
+words come from the language modules (rag/language/).
 """
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 
-_SCALES = {
-    "tausend": 1e3, "thousand": 1e3, "million": 1e6, "millionen": 1e6, "mio": 1e6, "mio.": 1e6,
-    "milliarde": 1e9, "milliarden": 1e9, "mrd": 1e9, "mrd.": 1e9, "billion": 1e9,
-}
+from ..language import languages, lexicon
+
 _SEP = r"[.,\u00a0\u202f ]"
-_NUM = re.compile(rf"(?<![\w.,])(\d{{1,3}}(?:{_SEP}\d{{3}})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?:\s*(%s))?(?!\w)" % "|".join(map(re.escape, sorted(_SCALES, key=len, reverse=True))), re.I)
+
+
+@lru_cache(maxsize=None)
+def _scales(language: str) -> dict[str, float]:
+    return {k.lower(): v for k, v in lexicon(language).scales.items()}
+
+
+@lru_cache(maxsize=None)
+def _num(language: str) -> re.Pattern:
+    scales = "|".join(map(re.escape, sorted(_scales(language), key=len, reverse=True)))
+    return re.compile(rf"(?<![\w.,])(\d{{1,3}}(?:{_SEP}\d{{3}})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?:\s*({scales}))?(?!\w)", re.I)
 
 
 def _value(token: str, language: str) -> float:
@@ -44,31 +53,29 @@ def _words_to_digits(text: str, language: str) -> str:
         return text
 
 
-# a number word that begins a compound: "Fünf-Punkte-Plan", "five-point plan" (text2num reads
-# only free-standing words). Not "ein-"/"one-": "one-off", "Ein-Mann-Betrieb" count nothing
-_COMPOUND_HEAD = re.compile(
-    r"\b(zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig|vierzig|fünfzig|sechzig|siebzig|achtzig|"
-    r"neunzig|hundert|tausend|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|"
-    r"seventy|eighty|ninety|hundred|thousand)-(?=\w)",
-    re.I,
-)
+@lru_cache(maxsize=1)
+def _compound_head() -> re.Pattern:
+    """A number word that begins a compound ("five-point plan"; text2num reads only free-standing
+    words). Not "one-"/"ein-": "one-off" counts nothing."""
+    heads = sorted({w for code in languages() for w in lexicon(code).compound_numbers}, key=len, reverse=True)
+    return re.compile(rf"\b({'|'.join(map(re.escape, heads))})-(?=\w)", re.I)
 
 
 def numbers_in(text: str, language: str = "de", compounds: bool = False) -> set[float]:
     """Every number the text states, with scaled variants (3 Milliarden -> 3 and 3e9);
     `compounds`: also the number word that begins a compound ("Fünf-Punkte-Plan" -> 5)."""
     if compounds:
-        text = _COMPOUND_HEAD.sub(r"\1 ", text)
+        text = _compound_head().sub(r"\1 ", text)
     out: set[float] = set()
     for lang in {language, "de" if language == "en" else "en"}:
         # the raw text too: alpha2digit turns "1.5 million" into "1.5 1000000"
-        for m in [*_NUM.finditer(text), *_NUM.finditer(_words_to_digits(text, lang))]:
+        for m in [*_num(lang).finditer(text), *_num(lang).finditer(_words_to_digits(text, lang))]:
             v = _value(m.group(1), lang)
             if v != v:  # nan
                 continue
             out.add(v)
             if m.group(2):
-                out.add(v * _SCALES[m.group(2).lower()])
+                out.add(v * _scales(lang)[m.group(2).lower()])
     return {round(v, 6) for v in out}
 
 

@@ -1,17 +1,15 @@
-"""Which articles a question names as its source ("laut dem IZ-Kommentar", "according to Kori Schake").
+"""Which articles a question names as its source ("laut dem <outlet>-Kommentar", "according to <author>").
 
 A reader who asks what one source says wants that source's answer, not another
-article's: measured on the question set, the model answered "Wofür werden die
-Truppen laut dem IZ-Kommentar eingesetzt?" from the Mousavi analysis and "Welche
-Politikerin fordert laut Osthold …?" from the DW report, with citations the checks
-could not fault (the cited sentences do support the claims; they are just another
-author's). So the pipeline retrieves from the named articles only.
+article's: measured on the question set, the model answered such questions from
+another article, with citations the checks could not fault (the cited sentences do
+support the claims; they are just another author's). So the pipeline retrieves from
+the named articles only.
 
 Names come from the corpus metadata (outlet and author), not from a list written
-here: an outlet "Foreign Policy (via IPPEN.MEDIA)" gives "Foreign Policy" and
-"IPPEN.MEDIA"; an author "Dr. Christian Osthold" gives the full name and "Osthold".
-Hand-written because it is a few lines over the project's own metadata; no
-library names sources in questions.
+here: an outlet "X (via Y)" gives "X" and "Y"; an author "Dr. First Last" gives the
+full name and "Last". Hand-written because it is a few lines over the project's own
+metadata; no library names sources in questions.
 """
 from __future__ import annotations
 
@@ -25,8 +23,8 @@ _MIN_SURNAME = 4  # a surname shorter than this ("Li", "Ma") would match too muc
 
 
 def _names(field: str) -> list[str]:
-    """"DW (Mitarbeit: Rayna Breuer)" -> ["DW", "Rayna Breuer"]; "X (via Y)" -> ["X", "Y"];
-    "Kori Schake, Max Muster" and "A und B" -> both."""
+    """"AB (Mitarbeit: First Last)" -> ["AB", "First Last"]; "X (via Y)" -> ["X", "Y"];
+    "First Last, Max Muster" and "A und B" -> both."""
     out = []
     for part in re.split(r"[()]", field):
         part = re.sub(r"^\s*(via|mitarbeit|with|mit)\b\s*:?\s*", "", part.strip(), flags=re.I)
@@ -53,11 +51,11 @@ def aliases(meta: Mapping[str, str]) -> set[str]:
 
 
 def _pattern(alias: str) -> re.Pattern:
-    """A name as the metadata spells it, capitals included: "foreign policy" in "China's foreign
-    policy" or "lange" in "wie lange" is no source. A German genitive ("Mousavis Analyse",
-    "Schakes Kolumne") or an English one ("Schake's") counts, and so does a German compound
-    ("Foreign-Policy-Beitrag", "IZ-Kommentar"); an acronym only as a word."""
-    body = re.escape(alias).replace(r"\ ", r"[\s-]+")  # "Foreign-Policy-Beitrag" too
+    """A name as the metadata spells it, capitals included: "foreign policy" in "a country's foreign
+    policy" or "lange" in "wie lange" is no source. A German genitive ("Lasts Analyse") or an
+    English one ("Last's") counts, and so does a German compound ("Outlet-Name-Beitrag",
+    "AB-Kommentar"); an acronym only as a word."""
+    body = re.escape(alias).replace(r"\ ", r"[\s-]+")  # "Outlet-Name-Beitrag" too
     if alias.isupper() and len(alias) <= 4:
         return re.compile(rf"(?<![\w-]){body}(?!\w)")
     return re.compile(rf"(?<!\w){body}(?:s|'s|’s)?(?!\w)")
@@ -78,19 +76,7 @@ class SourceNames:
             return []
         return [d for d in self.doc_ids if d in hits]
 
-
-# the question asks over all the articles ("Welche Angaben machen die Artikel …?", "Across
-# the articles, …", "laut den verschiedenen Artikeln", "Welche Artikel führen … zurück", "What
-# do the articles say …?"), not "Artikel 4 des Abkommens", "in Artikel 4" or "Forget the
-# articles", nor "according to sources in Kyiv" (no article: some sources, not the corpus's)
-_DET = r"(?:the |den |die |allen |all (?:the )?|these |diesen )(?:verschiedenen |different |vorliegenden |five |fünf )?"
-ASKS_ACROSS = re.compile(
-    rf"\b(?:across|in|according to|laut|nach|machen|sagen|berichten|schreiben) {_DET}(?:articles|artikeln?|quellen|sources)\b(?!\s*\d)|"
-    rf"\b(?:the|die) (?:articles|artikel) (?:say|report|write|sagen|berichten|schreiben)\b|"
-    r"\bwelche (?:artikel|quellen)\b(?! (?:des|der|\d))|\bwhich (?:articles|sources)\b",
-    re.I,
-)
-
-
-def asks_across(question: str) -> bool:
-    return bool(ASKS_ACROSS.search(question))
+    def mentions(self, question: str) -> list[str]:
+        """The words by which `question` names articles ("laut <author>"): they say where to look,
+        not what is asked."""
+        return list(dict.fromkeys(m.group(0) for _, pattern in self._patterns for m in pattern.finditer(question)))

@@ -10,15 +10,15 @@ from __future__ import annotations
 import logging
 import time
 
+from collections import Counter
+
 from index.store import _collection, check_store, chroma_client
-from rag.settings import Settings
-from rag.types import Passage, RagError
+
+from ..language import lexicon
+from ..settings import Settings
+from ..types import Passage, RagError
 
 log = logging.getLogger(__name__)
-
-# BM25 stems with the German Snowball stemmer: the default corpus is German, and
-# English questions are served by the dense retriever (BM25 cannot bridge languages).
-BM25_LANGUAGE = "german"
 
 
 def _minmax(scores: dict[str, float]) -> dict[str, float]:
@@ -78,7 +78,12 @@ class HybridRetriever:
         vector_store = ChromaVectorStore(chroma_collection=collection)
         self.index = VectorStoreIndex.from_vector_store(vector_store, embed_model=embed_model)
         self.embed_model = embed_model
-        self._stemmer = Stemmer.Stemmer(BM25_LANGUAGE)
+        # BM25 stems in the corpus's main language (questions in another language are served
+        # by the dense retriever: BM25 cannot bridge languages)
+        langs = Counter(n.metadata.get("language") or "de" for n in self.nodes.values())
+        self.language = langs.most_common(1)[0][0]
+        self._bm25_language = lexicon(self.language).stemmer
+        self._stemmer = Stemmer.Stemmer(self._bm25_language)
         self.chunk_docs = {n.metadata.get("doc_id") for n in self.nodes.values()}  # articles with chunks in the store
         self.dense, self.bm25 = self._retrievers(None)
         self._scoped: dict[frozenset[str], tuple] = {}  # retrievers for a question that names its sources
@@ -96,12 +101,16 @@ class HybridRetriever:
         if docs is not None:
             filters = MetadataFilters(filters=[MetadataFilter(key="doc_id", value=sorted(docs), operator=FilterOperator.IN)])
         dense = self.index.as_retriever(similarity_top_k=k, filters=filters)
-        bm25 = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=k, stemmer=self._stemmer, language=BM25_LANGUAGE)
+        bm25 = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=k, stemmer=self._stemmer, language=self._bm25_language)
         return dense, bm25
 
-    def retrieve(self, query: str, top_k: int | None = None, docs: list[str] | None = None) -> list[Passage]:
+    def retrieve(self, query: str, top_k: int | None = None, docs: list[str] | None = None, embedding=None) -> list[Passage]:
         """The `top_k` best chunks for `query`; from the articles `docs` only when given
-        (a question that names its source); [] when none of `docs` is in the store."""
+        (a question that names its source); [] when none of `docs` is in the store.
+        `embedding`: the query's vector when the caller has it (e5 "query: " prefix, as the
+        dense retriever would embed it), so the question is embedded once."""
+        from llama_index.core.schema import QueryBundle
+
         top_k = top_k or self.settings.top_k
         t0 = time.perf_counter()
         dense_r, bm25_r = self.dense, self.bm25
@@ -112,7 +121,8 @@ class HybridRetriever:
             if key not in self._scoped:
                 self._scoped[key] = self._retrievers(key)
             dense_r, bm25_r = self._scoped[key]
-        dense = {n.node.node_id: float(n.score or 0.0) for n in dense_r.retrieve(query)}
+        bundle = QueryBundle(query, embedding=None if embedding is None else [float(x) for x in embedding])
+        dense = {n.node.node_id: float(n.score or 0.0) for n in dense_r.retrieve(bundle)}
         sparse = {n.node.node_id: float(n.score or 0.0) for n in bm25_r.retrieve(query)}
         fused = weighted_score_fusion(dense, sparse, self.settings.dense_weight, self.settings.bm25_weight)
         # ids written after this retriever was built (a re-index under way) are skipped
@@ -129,5 +139,5 @@ class HybridRetriever:
             doc_id=m["doc_id"], text=node.text, start=int(m["start"]), end=int(m["end"]), score=round(score, 4),
             chunk_id=chunk_id, dense_score=dense, bm25_score=sparse,
             title=m.get("title", ""), outlet=m.get("outlet", ""), author=m.get("author", ""),
-            date=m.get("date", ""), kind=m.get("kind", ""),
+            date=m.get("date", ""), kind=m.get("kind", ""), language=m.get("language") or "de",
         )

@@ -17,8 +17,8 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from .settings import Settings
-from .types import RagError
+from ..settings import Settings
+from ..types import RagError
 
 Messages = list[dict[str, str]]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .settings import PROJECT_ROOT
-from .types import Passage
+from ..settings import PROJECT_ROOT
+from ..types import Passage
 
 PROMPTS_DIR = PROJECT_ROOT / "prompts"
 LANGUAGE_NAMES = {"de": "German", "en": "English"}
