@@ -27,6 +27,7 @@ from .compose.answerability import Answerability
 from .compose.labels import author_label, source_label
 from .evidence.retrieval import HybridRetriever, spread_by_article
 from .evidence.sources import SourceNames
+from .evidence.windows import sentence_windows
 from .generation.guard import hopeless, without_loop
 from .generation.llm import ChatBackend, make_backend
 from .generation.prompts import answer_messages, condense_messages, leaks_prompt, localized
@@ -121,16 +122,24 @@ class Assistant:
             yield self._final(self._refusal("abstain", checks, "", base), timings, t0)
             return
 
-        given = passages[: s.generate_k]
         self.scorer.prepare(passages + deeper)  # every sentence the checks may read, embedded in one batch
+        pool = passages if s.evidence_chars else passages[: s.generate_k]
         if self.answerability is not None:
-            verdict = self.answerability.best(q, qvec, given, self.scorer)
+            verdict = self.answerability.best(q, qvec, pool, self.scorer)
             if not verdict.answers:
                 checks.append(Check(CheckKind.ABSTAINED, f"no sentence of the passages answers the question (answerability {verdict.score:.2f}, "
                                     f"below {verdict.minimum:.2f})", verdict.window[:200], "abstained"))
                 timings["checks"] = time.perf_counter() - t_r - timings["retrieval"]
                 yield self._final(self._refusal("abstain", checks, "", base), timings, t0)
                 return
+
+        if s.evidence_chars:
+            # the model reads the best sentence windows, numbered first; the chunks follow them
+            given = sentence_windows(q, qvec, passages, self.scorer, s.evidence_chars, most=s.generate_k + 1)
+            passages = given + passages
+            base["passages"] = passages
+        else:
+            given = passages[: s.generate_k]
 
         yield StreamEvent("status", "writing the answer")
         t_g = time.perf_counter()

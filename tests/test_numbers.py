@@ -1,6 +1,7 @@
+"""Numbers in German and English text, normalised to values (rag/verify/numbers.py)."""
 import pytest
 
-from rag.numbers import numbers_in, unsupported_numbers
+from rag.verify.numbers import is_year, numbers_in, unsupported_numbers
 
 
 @pytest.mark.parametrize("text,lang,value", [
@@ -28,3 +29,25 @@ def test_a_number_word_that_begins_a_compound_is_read_in_the_evidence():
     assert unsupported_numbers("The plan has 5 points.", "Dieser Fünf-Punkte-Plan wurde präsentiert.", "en") == set()
     assert unsupported_numbers("The plan has 6 points.", "Dieser Fünf-Punkte-Plan wurde präsentiert.", "en") == {6.0}
     assert unsupported_numbers("A two-day summit.", "Ein zweitägiger Gipfel.", "en") == set()
+
+
+def test_scale_words_of_either_language_give_the_scaled_value_too():
+    assert numbers_in("3 Milliarden Euro", "de") >= {3.0, 3e9}
+    assert numbers_in("3 billion dollars", "en") >= {3.0, 3e9}
+    assert unsupported_numbers("Es waren 3 Milliarden Dollar.", "It was 3 billion dollars.", "de") == set()
+    # one value per number the claim states (its smallest reading)
+    assert unsupported_numbers("Es waren 4 Milliarden Dollar.", "Es waren 3 Milliarden Dollar.", "de") == {4.0}
+
+
+@pytest.mark.parametrize("claim,evidence,lang", [
+    ("Es waren 3 Milliarden.", "Es waren drei Milliarden.", "de"),
+    ("It was 3 billion.", "It was three billion.", "en"),
+    ("It was three billion dollars.", "Es waren 3 Milliarden Dollar.", "en"),
+])
+def test_a_scaled_figure_is_supported_whether_written_in_digits_or_words(claim, evidence, lang):
+    assert unsupported_numbers(claim, evidence, lang) == set()
+
+
+def test_a_year_is_four_digits_in_its_range():
+    assert is_year("2024") and is_year("1900") and is_year("2100")
+    assert not is_year("1899") and not is_year("3000") and not is_year("12.000") and not is_year("202")

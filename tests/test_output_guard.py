@@ -1,5 +1,5 @@
-"""Cutting the model off when its output loops or holds no word."""
-from rag.output_guard import hopeless, looping, without_loop
+"""Cutting the model off when its output loops or holds no word (rag/generation/guard.py)."""
+from rag.generation.guard import hopeless, looping, without_loop
 
 
 def test_a_loop_of_markers_or_digits_is_found_and_cut():

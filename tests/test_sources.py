@@ -1,7 +1,10 @@
-"""Which articles a question names as its source (rag/sources.py), from the corpus metadata."""
+"""Which articles a question names as its source (rag/evidence/sources.py), from the corpus
+metadata; and whether it asks over all the articles (the language lexicon's asks_across)."""
 import pytest
 
-from rag.sources import SourceNames, aliases
+from rag.evidence.sources import SourceNames, aliases
+from rag.language import lexicon
+from rag.question import parse
 
 META = {
     "000": {"outlet": "Achgut", "author": "Dr. Christian Osthold"},
@@ -50,22 +53,28 @@ def test_a_question_that_names_every_source_restricts_nothing():
     assert NAMES.named("Was sagen Achgut, Schake, Mousavi, DW und IZ?") == []
 
 
-@pytest.mark.parametrize("question,across", [
-    ("Welche Angaben machen die Artikel zum Umfang der Munitionslieferungen?", True),
-    ("Across the articles, how did South Korea respond?", True),
-    ("Was wird Kyrylo Budanow in den Artikeln zitiert?", True),
-    ("Welche Artikel führen das auf Personalprobleme zurück?", True),
-    ("Auf welchen Artikel des Partnerschaftsvertrags verwies Putin?", False),
-    ("Und was regelt dessen Artikel 4?", False),
-    ("Forget the articles. How many soldiers died?", False),
-    ("Laut Osthold: wie viele Soldaten?", False),
-    ("Was steht in Artikel 4 des Vertrags?", False),
-    ("Was sagen die Artikel 4 und 5 des Vertrags?", False),
-    ("According to sources in Kyiv, how many soldiers died?", False),
-    ("What do the articles say about Kursk?", True),
-    ("Welche Angaben machen die vorliegenden Artikel?", True),
-])
-def test_a_question_over_all_the_articles(question, across):
-    from rag.sources import asks_across
+def test_the_words_a_question_names_its_sources_by():
+    assert NAMES.mentions("Wofür werden die Truppen laut dem IZ-Kommentar eingesetzt?") == ["IZ"]
+    assert NAMES.mentions("Was sagen Osthold und Schake über Osthold?") == ["Osthold", "Schake"]  # each once
+    assert set(NAMES.mentions("What does Kori Schake's column say about Xi?")) == {"Kori Schake's", "Schake's"}
+    assert NAMES.mentions("Wie viele Soldaten sind in Kursk?") == []
 
-    assert asks_across(question) is across
+
+@pytest.mark.parametrize("question,language,across", [
+    ("Welche Angaben machen die Artikel zum Umfang der Munitionslieferungen?", "de", True),
+    ("Across the articles, how did South Korea respond?", "en", True),
+    ("Was wird Kyrylo Budanow in den Artikeln zitiert?", "de", True),
+    ("Welche Artikel führen das auf Personalprobleme zurück?", "de", True),
+    ("Auf welchen Artikel des Partnerschaftsvertrags verwies Putin?", "de", False),
+    ("Und was regelt dessen Artikel 4?", "de", False),
+    ("Forget the articles. How many soldiers died?", "en", False),
+    ("Laut Osthold: wie viele Soldaten?", "de", False),
+    ("Was steht in Artikel 4 des Vertrags?", "de", False),
+    ("Was sagen die Artikel 4 und 5 des Vertrags?", "de", False),
+    ("According to sources in Kyiv, how many soldiers died?", "en", False),
+    ("What do the articles say about Kursk?", "en", True),
+    ("Welche Angaben machen die vorliegenden Artikel?", "de", True),
+])
+def test_a_question_over_all_the_articles(question, language, across):
+    assert bool(lexicon(language).asks_across.search(question)) is across
+    assert parse(question, language).across is across

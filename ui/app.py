@@ -31,10 +31,22 @@ from .assets import CSS, JS_ON_LOAD  # noqa: E402
 log = logging.getLogger(__name__)
 
 BACKENDS = ["llama-cpp", "openai", "ollama", "fake"]
-EXAMPLES = [
-    "In welcher Stadt fand im Oktober 2024 der BRICS-Gipfel statt?",
-    "What did Xi Jinping warn against at the BRICS summit in Kazan?",
-]
+
+
+def examples(settings: Settings) -> list[str]:
+    """The example questions offered under the input box, from `settings.examples_file` (a JSON
+    object with an "examples" list); none when the file is missing or unreadable."""
+    import json
+
+    path = settings.examples_file
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    items = data.get("examples", []) if isinstance(data, dict) else data
+    return [q for q in items if isinstance(q, str) and q.strip()][:8] if isinstance(items, list) else []
+
+
 STATUS_LABELS = {  # the pipeline's progress texts, as the user reads them
     "resolving the follow-up question": "Reading the conversation to understand the follow-up…",
     "searching the articles": "Searching the articles…",
@@ -208,7 +220,7 @@ def build_app(assistant, settings: Settings | None = None) -> gr.Blocks:
                             feedback_options=None,
                             layout="bubble",
                             placeholder=PLACEHOLDER,
-                            examples=[{"text": q} for q in EXAMPLES],
+                            examples=[{"text": q} for q in examples(settings)] or None,
                             autoscroll=True,
                         )
                         question = gr.Textbox(

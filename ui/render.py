@@ -15,8 +15,8 @@ import html
 import re
 from collections.abc import Iterable
 
-from rag.verify.claims import MARKER  # [1], [1, 2], [Quelle 3], [1 und 2]: the markers the checks understand
-from rag.types import Answer, Citation
+from rag.generation.markers import MARKER  # [1], [1, 2], [Quelle 3], [1 und 2]: the markers the checks understand
+from rag.types import Answer, CheckKind, Citation
 
 # Kinds of article that are not plain reports get a visible badge.
 KIND_BADGES = {
@@ -26,28 +26,30 @@ KIND_BADGES = {
     "report": ("Report", "rag-badge-report", "A news report."),
 }
 
-# Which checks changed the answer (or noted something about it), and how to say so.
+# Which checks changed the answer (or noted something about it), and how to say so
 CHECK_LABELS = {
-    "marker_out_of_range": "Citation removed",
-    "marker_unsupported": "Citation removed",
-    "claim_removed": "Claim removed",
-    "reattributed": "Claim re-attributed",
-    "attributed": "Source named in the answer",
-    "unsupported_number": "Number not in the sources",
-    "language_mismatch": "Answer in the wrong language",
-    "fallback": "Replaced by quoted passages",
-    "missing_figure": "Answer gave no figure",
-    "loop_cut": "Repetition cut off",
-    "truncated": "Answer cut off",
-    "conflict": "Sources disagree",
-    "views": "Sources compared",
-    "named_figure": "The named source's figure quoted",
-    "source_named": "Only the named source searched",
-    "spread": "Every article searched",
+    CheckKind.MARKER_OUT_OF_RANGE: "Citation removed",
+    CheckKind.MARKER_UNSUPPORTED: "Citation removed",
+    CheckKind.CLAIM_REMOVED: "Claim removed",
+    CheckKind.REATTRIBUTED: "Claim re-attributed",
+    CheckKind.ATTRIBUTED: "Source named in the answer",
+    CheckKind.CLAIM_DUPLICATE: "Repeated claim removed",
+    CheckKind.CLAIM_TRIMMED: "Claim over the length limit removed",
+    CheckKind.LANGUAGE_MISMATCH: "Answer in the wrong language",
+    CheckKind.PROMPT_LEAK: "Answer withheld (it repeated the instructions)",
+    CheckKind.FALLBACK: "Replaced by quoted passages",
+    CheckKind.MISSING_FIGURE: "Answer gave no figure",
+    CheckKind.LOOP_CUT: "Repetition cut off",
+    CheckKind.TRUNCATED: "Answer cut off",
+    CheckKind.ABSTAINED: "No answer in the articles",
+    CheckKind.CONFLICT: "Sources disagree",
+    CheckKind.VIEWS: "Sources compared",
+    CheckKind.SOURCE_NAMED: "Only the named source searched",
+    CheckKind.SPREAD: "Every article searched",
 }
 CHANGING_ACTIONS = {"removed", "reattributed", "fallback"}
 # kept as they were, but worth telling: the answer lists sources side by side, or was searched differently
-NOTED_KINDS = {"attributed", "truncated", "source_named", "spread", "conflict", "views", "named_figure"}
+NOTED_KINDS = {CheckKind.ATTRIBUTED, CheckKind.TRUNCATED, CheckKind.SOURCE_NAMED, CheckKind.SPREAD, CheckKind.CONFLICT, CheckKind.VIEWS}
 
 
 _EXTRA = str.maketrans({"$": "&#36;", "{": "&#123;", "}": "&#125;", "`": "&#96;", "\\": "&#92;"})

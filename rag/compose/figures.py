@@ -1,7 +1,7 @@
 """Figures the sources give for what a how-many question counts, listed side by side.
 
-A figure is a number in a sentence and the words after it up to its noun ("12.000
-nordkoreanische Soldaten", "3 billion dollars"); a year, a date's day and a rank are none.
+A figure is a number in a sentence and the (up to five) words after it ("12.000 verletzte
+Menschen", "3 billion dollars"; a unit ends them); a year and a date's day are none.
 It answers a question when it counts what the question counts (`Question.quantity`): the
 question's noun stands among the figure's words by stem, or as part of a compound ("Granaten"
 in "Artilleriegranaten"), or after "die Zahl der"/"the number of" before the number; a
@@ -28,10 +28,11 @@ from ..verify.support import SupportScorer
 from .labels import author_label
 
 # a number ("12.000", "3,000", "1500", "2,5") and the words after it, not consumed (the next figure stays findable)
-_FIGURE = re.compile(r"(?<![\w.,])(\d{1,3}(?:[.,\u00a0 ]\d{3})+|\d+(?:[.,]\d+)?)(?!\.\d)(?=((?:\s+[\w-]+){1,5}))", re.U)
+_FIGURE = re.compile(r"(?<![\w.,])(\d{1,3}(?:[.,\u00a0 ]\d{3})+|\d+(?:[.,]\d+)?)(?!\.\d)(?=((?:\s+[\w-]+){0,5}))", re.U)
 MAX_COUNTED_WORDS = 5
-# cross-language match of the counted phrases (e5 similarity of "troops" and "Soldaten" is 0.90,
-# of "troops" and "Drohnen" 0.86): above this the English question's noun is the figure's
+# cross-language match of the counted phrases (e5 similarity of an English noun and its German
+# translation was 0.90 on the set, of it and another noun of the same field 0.86): above this
+# the English question's noun is the figure's
 CROSS_LANGUAGE_MATCH = 0.89
 
 
@@ -44,6 +45,7 @@ class Figure:
     start: int  # sentence offsets within the passage text
     end: int
     before: str = ""  # the sentence before it in its passage (who gives a figure is often said there)
+    at: int = 0  # where the number stands in the sentence
 
 
 def is_headline(sentence: str) -> bool:
@@ -61,19 +63,27 @@ def figures(passages: list[Passage], scorer: SupportScorer) -> list[Figure]:
             sent = p.text[a:b]
             before = p.text[slice(*spans[k - 1])].strip() if k else ""
             for m in _FIGURE.finditer(sent):
-                if is_year(m.group(1)) or re.match(r"\s*\.", sent[m.end(1):]):
-                    continue  # "2024", "3. Oktober"
-                counted = []
+                if is_year(m.group(1)) or re.match(r"\.\s*\S", sent[m.end(1):]):
+                    continue  # "2024", "3. Oktober" (a number that ends the sentence is a figure)
+                counted, scale = [], 1.0
                 for w in m.group(2).split()[:MAX_COUNTED_WORDS]:
+                    low = w.lower()
                     if w[:1].isdigit():
                         break
+                    if low in lex.scales:
+                        scale = scale if counted else lex.scales[low]  # "5 Millionen Granaten": 5e6 Granaten
+                        continue
+                    if p.language != "de" and counted and low in lex.stop_words:
+                        break  # English: "30,000 troops were …" ends before the verb or preposition
+                    prev = counted[-1].lower() if counted else ""
                     counted.append(w)
-                    if w.lower().rstrip(".,") in lex.units or (p.language == "de" and w[:1].isupper()):
-                        break  # a unit ("Millionen Dollar" is counted in dollars) or the German noun
-                    if p.language != "de" and w.lower() not in lex.stop_words and len(counted) >= 2:
-                        break
+                    if low in lex.units:
+                        break  # "500 Dollar Hilfe" is counted in dollars
+                    if p.language == "de" and w[:1].isupper() and prev not in lex.stop_words:
+                        break  # German: the noun ends it ("3000 bereits nach Russland gebrachten Menschen")
+                lead = len(sent) - len(sent.lstrip())
                 for v in numbers_in(m.group(1), p.language):
-                    out.append(Figure(v, " ".join(counted).strip(".,;:"), i, sent.strip(), a, b, before))
+                    out.append(Figure(v * scale, " ".join(counted).strip(".,;:"), i, sent.strip(), a, b, before, m.start() - lead))
     return out
 
 
@@ -102,7 +112,7 @@ def counts_asked(f: Figure, passages: list[Passage], question: Question, encode=
         if _names_noun(f.counted, head_stem, p.language):
             return True
         # "Die Zahl der russischen Opfer … wird auf 600.000 geschätzt": named before the number
-        return any(_names_noun(m.group(1), head_stem, p.language) and m.end() <= f.sentence.find(f.counted or " ")
+        return any(_names_noun(m.group(1), head_stem, p.language) and m.end() <= f.at
                    for m in lexicon(p.language).number_of.finditer(f.sentence))
     if encode is None or not f.counted:
         return False

@@ -51,8 +51,8 @@ def aliases(meta: Mapping[str, str]) -> set[str]:
 
 
 def _pattern(alias: str) -> re.Pattern:
-    """A name as the metadata spells it, capitals included: "foreign policy" in "a country's foreign
-    policy" or "lange" in "wie lange" is no source. A German genitive ("Lasts Analyse") or an
+    """A name as the metadata spells it, capitals included: an outlet named like a common phrase
+    is no source where the phrase is in lower case, nor is "lange" in "wie lange". A German genitive ("Lasts Analyse") or an
     English one ("Last's") counts, and so does a German compound ("Outlet-Name-Beitrag",
     "AB-Kommentar"); an acronym only as a word."""
     body = re.escape(alias).replace(r"\ ", r"[\s-]+")  # "Outlet-Name-Beitrag" too

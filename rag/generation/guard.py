@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from ..verify.claims import MARKER
+from .markers import MARKER
 
 # a unit of up to 12 characters repeated at least 10 times at the end: "[1] [1] …", "0000…"
 _LOOP = re.compile(r"(.{1,12}?)\1{9,}$", re.S)

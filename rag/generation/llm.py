@@ -62,7 +62,7 @@ class ChatBackend:
 class LlamaCppBackend(ChatBackend):
     name = "llama-cpp"
 
-    def __init__(self, model_path: Path, n_ctx: int = 4096, n_threads: int = 2) -> None:
+    def __init__(self, model_path: Path, n_ctx: int = 4096, n_threads: int = 2, prompt_lookup: int = 0) -> None:
         super().__init__()
         if not model_path.exists():
             raise RagError(f"LLM file not found: {model_path} (run `make setup`, or set llm_model to a GGUF file)")
@@ -70,8 +70,16 @@ class LlamaCppBackend(ChatBackend):
             from llama_cpp import Llama
         except ImportError:
             raise RagError("llama-cpp-python is not installed (run `make setup`)") from None
+        draft = None
+        if prompt_lookup:
+            # prompt-lookup decoding: answers copy words from the passages, so n-grams of the
+            # prompt are proposed as the next tokens and checked in one batch
+            from llama_cpp.llama_speculative import LlamaPromptLookupDecoding
+
+            draft = LlamaPromptLookupDecoding(num_pred_tokens=prompt_lookup)
         try:
-            self.llm = Llama(model_path=str(model_path), n_ctx=n_ctx, n_threads=n_threads, n_threads_batch=n_threads, seed=0, verbose=False)
+            self.llm = Llama(model_path=str(model_path), n_ctx=n_ctx, n_threads=n_threads, n_threads_batch=n_threads, seed=0,
+                             verbose=False, draft_model=draft)
         except (ValueError, RuntimeError) as e:
             raise RagError(f"cannot load the LLM from {model_path}: {e}") from None
         self.model_path = model_path
@@ -159,7 +167,7 @@ class FakeLLM(ChatBackend):
 def make_backend(settings: Settings) -> ChatBackend:
     kind = settings.llm_backend
     if kind == "llama-cpp":
-        return LlamaCppBackend(settings.llm_model_path, settings.llm_context, settings.llm_threads)
+        return LlamaCppBackend(settings.llm_model_path, settings.llm_context, settings.llm_threads, settings.llm_prompt_lookup)
     if kind == "openai":
         return OpenAICompatBackend(settings.llm_model, settings.llm_base_url, settings.llm_api_key)
     if kind == "ollama":

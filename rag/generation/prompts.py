@@ -5,6 +5,7 @@ import re
 from functools import lru_cache
 
 from ..settings import PROJECT_ROOT
+from ..evidence.injection import mask_injections
 from ..types import Passage
 
 PROMPTS_DIR = PROJECT_ROOT / "prompts"
@@ -20,33 +21,10 @@ def localized(name: str, language: str) -> str:
     return template(f"{name}_{language if language in LANGUAGE_NAMES else 'en'}")
 
 
-# Sentences in an article that address an AI assistant rather than a reader: they are
-# masked in what the model reads (the article itself is unchanged) and never quoted.
-INJECTION = re.compile(
-    r"(ignor\w*\s+(alle\s+|all\s+)?(vorherigen|bisherigen|previous|above|prior|obigen)\s+(anweisungen|instructions|befehle)|"
-    r"(system\s*prompt|systemprompt|du bist (jetzt|ab sofort)|you are now|neue anweisung|new instructions|"
-    r"as an ai|als ki-assistent|<\|im_start\|>|\[/?inst\]|^\s*(system|assistant)\s*:))",
-    re.I | re.M,
-)
-
-
-def is_injection(sentence: str) -> bool:
-    return bool(INJECTION.search(sentence))
-
-
-def _mask_injections(text: str) -> str:
-    from index.chunking import split_sentences
-
-    spans = [s for s in split_sentences(text) if is_injection(text[s.start : s.end])]
-    for s in reversed(spans):
-        text = text[: s.start] + "[…]" + text[s.end :]
-    return text
-
-
 def _data(text: str) -> str:
     # Passages are data: angle brackets are swapped for look-alikes so an article
     # cannot close its own <passage> tag, or write chat-template tokens, and pose as instructions.
-    return _mask_injections(text).replace("<", "‹").replace(">", "›")
+    return mask_injections(text).replace("<", "‹").replace(">", "›")
 
 
 def format_passages(passages: list[Passage], best_last: bool = True) -> str:
@@ -59,12 +37,14 @@ def format_passages(passages: list[Passage], best_last: bool = True) -> str:
     return "\n".join(blocks)
 
 
-def answer_messages(question: str, passages: list[Passage], language: str, extra_instruction: str = "", best_last: bool = True) -> list[dict[str, str]]:
-    instruction = localized("instruction", language)
-    if extra_instruction:
-        instruction += " " + extra_instruction
-    user = template("answer").format(passages=format_passages(passages, best_last), question=_data(question), instruction=instruction)
-    return [{"role": "system", "content": template("system")}, {"role": "user", "content": user}]
+def answer_messages(question: str, passages: list[Passage], language: str, best_last: bool = True) -> list[dict[str, str]]:
+    """The system message is the same for every question of a language (the rules and the
+    instruction), so llama.cpp reuses its evaluated tokens from one question to the next; the
+    user message holds the passages, the question and a short reminder of the instruction
+    (the small model follows what it read last)."""
+    system = template("system") + "\n\n" + localized("instruction", language)
+    user = template("answer").format(passages=format_passages(passages, best_last), question=_data(question), cue=localized("cue", language))
+    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 
 def condense_messages(question: str, history: list[dict[str, str]], language: str) -> list[dict[str, str]]:
@@ -76,7 +56,7 @@ def condense_messages(question: str, history: list[dict[str, str]], language: st
 @lru_cache(maxsize=1)
 def _instruction_shingles(n: int = 6) -> frozenset[tuple[str, ...]]:
     words = []
-    for name in ("system", "instruction_de", "instruction_en", "condense"):
+    for name in ("system", "instruction_de", "instruction_en", "cue_de", "cue_en", "condense"):
         words.append(re.findall(r"\w+", template(name).lower()))
     return frozenset(tuple(w[i : i + n]) for w in words for i in range(len(w) - n + 1))
 

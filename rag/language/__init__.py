@@ -69,6 +69,7 @@ class Lexicon:
     about_passages: re.Pattern
     headless: re.Pattern
     yes: re.Pattern
+    injection: str
     kind_labels: dict[str, str]
     attribution_prefix: str
     compare_head: str
@@ -93,7 +94,7 @@ def _build(m: ModuleType) -> Lexicon:
         pointer=re.compile(m.POINTER, re.I), pointer_nouns=m.POINTER_NOUNS, pointer_words=m.POINTER_WORDS,
         marker_prepositions=_words(m.MARKER_PREPOSITIONS), marker_end_prepositions=m.MARKER_END_PREPOSITIONS,
         reported_in=_words(m.REPORTED_IN), plural_source_nouns=_words(m.PLURAL_SOURCE_NOUNS), about_passages=re.compile(m.ABOUT_PASSAGES, re.I),
-        headless=re.compile(rf"(?:{m.HEADLESS})\b"), yes=_rx(m.YES), kind_labels=dict(m.KIND_LABELS),
+        headless=re.compile(rf"(?:{m.HEADLESS})\b"), yes=_rx(m.YES), injection=m.INJECTION, kind_labels=dict(m.KIND_LABELS),
         attribution_prefix=m.ATTRIBUTION_PREFIX, compare_head=m.COMPARE_HEAD, figures_head=m.FIGURES_HEAD,
     )
 

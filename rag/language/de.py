@@ -26,7 +26,8 @@ DETERMINERS = "der die das den dem des ein eine einen einem einer eines"
 ASKS_WHO = r"wer|wem|wen|wessen|von wem|welche[rsmn]? (?:person|politiker\w*|experte\w*|autor\w*)"
 ASKS_WHEN = r"wann|an welchem (?:tag|datum)|in welchem (?:jahr|monat)|seit wann|bis wann|welches datum"
 ASKS_WHERE = r"wo|wohin|woher|in welche[mnrs]? (?:stadt|land|region|ort|gebiet)|welche[rsmn]? (?:stadt|land|region|ort)"
-ASKS_HOW_MANY = r"wie ?viele?n?|wie hoch|wie groß|welche (?:summe|zahl|anzahl)|wie lange|wie alt|wie weit"
+# (not "wie groß": "Wie groß ist die Gefahr?" asks for no figure)
+ASKS_HOW_MANY = r"wie ?viele?n?|wie hoch|welche (?:summe|zahl|anzahl)|wie lange|wie alt|wie weit"
 ASKS_SHARE = r"welche[nrs]? (?:anteil|prozentsatz)|wie (?:hoch|groß) ist der anteil|wie ?viele? prozent"
 ASKS_WHY = r"warum|weshalb|wieso|aus welchem grund"
 ASKS_WHICH = r"welche[mnrs]?"
@@ -36,8 +37,8 @@ YES_NO_START = r"ist|sind|war|waren|hat|haben|hatte|hatten|gibt|gab|kann|können
 ASKS_SAID = r"sagte\w*|sagen|sagt|gesagt|antwortet\w*|geantwortet|äußerte\w*|geäußert|erklärte\w*|zitiert\w*|meint\w*|behauptet\w*|schreibt|schrieb"
 # the question asks how the sources differ
 ASKS_COMPARISON = (
-    r"unterschiedlich\w*|unterscheid\w*|widersprech\w*|widersprich\w*|widerspr[üu]ch\w*|gehen auseinander|uneinig|"
-    r"verschiedenen? (?:quellen|artikel|autoren|berichte|angaben)|im vergleich"
+    r"(?:wie )?unterschiedlich|unterscheid\w* sich|sich \w+ \w+ unterscheid\w*|widersprech\w*|widersprich\w*|widerspr[üu]ch\w*|"
+    r"gehen auseinander|uneinig|einig|verschiedenen? (?:quellen|artikel|autoren|berichte|angaben)|im vergleich"
 )
 # the question asks over all the articles ("Welche Angaben machen die Artikel …?")
 ASKS_ACROSS = (
@@ -82,10 +83,12 @@ NUMBER_OF = r"\w*zahl\s+(?:der|an|von)"
 # share words: a percentage or a fraction
 SHARE = r"prozent\w*|hälfte|drittel|viertel|fünftel|zehntel"
 # nouns that name the articles or sources themselves, not what they report
-CORPUS_NOUNS = "artikel quelle quellen autor autoren autorin autorinnen angabe angaben beitrag beiträge text texte medium medien bericht berichte zeitung zeitungen"
+CORPUS_NOUNS = "artikel artikeln quelle quellen autor autoren autorin autorinnen angabe angaben beitrag beiträge beiträgen text texte texten medium medien bericht berichte berichten zeitung zeitungen"
 # an answer's sentence that points at a passage instead of saying something
 POINTER = (
-    r"^(?:dies\w*|das|siehe|quelle)\b.{0,60}?\b(?:passage\w*|auszug\w*|quelle\w*|stammt|steht|text|ausgabe\w*|beschrieben)\b|"
+    r"^(?:dies\w*|das|siehe|quelle)\b.{0,60}?\b(?:passage\w*|auszug\w*|quelle\w*|stammt|steht|text|ausgabe\w*)\b|"
+    # "Dies wurde in der Ausgabe beschrieben." (not "Das wurde als Kriegsverbrechen beschrieben, weil …")
+    r"^(?:dies\w*|das)\b.{0,60}?\bbeschrieben\s*[.!?]?$|"
     r"^(?:der|die|das)\s+(?:passage|text|quelle|auszug)\w*\b.{0,40}\b(?:dies|das|es|so)\s*[.!?]?$"
 )
 # an answer's sentence that only points at a passage: its nouns, and the words such a sentence has besides
@@ -105,6 +108,8 @@ ABOUT_PASSAGES = r"^(?:dies\w*|das|es)\b.{0,60}?\b(?:in|aus)\s+(?:den|diesen|all
 # a sentence that starts with a conjunction in lower case is the tail of one the model broke
 HEADLESS = r"und|oder|aber|sowie|sondern"
 YES = r"ja"
+# a sentence in an article that addresses an AI assistant, not a reader (masked, never quoted)
+INJECTION = r"ignor\w*\s+(?:alle\s+)?(?:vorherigen|bisherigen|obigen)\s+(?:anweisungen|befehle)|system\s*prompt|systemprompt|du bist (?:jetzt|ab sofort)|neue anweisung\w*|als ki-assistent"
 # labels for kinds of article that are not plain reports (attribution of claims)
 KIND_LABELS = {"opinion": "dem Meinungsbeitrag", "analysis": "der Analyse", "machine-translated": "dem maschinell übersetzten Beitrag"}
 ATTRIBUTION_PREFIX = "Laut {label} von {who}: "

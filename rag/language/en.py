@@ -20,13 +20,17 @@ DETERMINERS = "the a an"
 ASKS_WHO = r"who|whom|whose|which (?:person|politician|expert|author)"
 ASKS_WHEN = r"when|on what (?:day|date)|in what (?:year|month)|in which (?:year|month)|what (?:year|date|day|month)|since when|until when"
 ASKS_WHERE = r"where|in (?:what|which) (?:city|country|region|town|place|area|state)|(?:what|which) (?:city|country|region|town|place)"
-ASKS_HOW_MANY = r"how many|how much|how high|how large|how big|how long|how old|how far|what (?:amount|number|sum)"
+# (not "how large"/"how big": "How big is the risk?" asks for no figure)
+ASKS_HOW_MANY = r"how many|how much|how high|how long|how old|how far|what (?:amount|number|sum)"
 ASKS_SHARE = r"what (?:share|percentage|proportion|fraction|percent)|how many percent"
 ASKS_WHY = r"why|for what reason"
 ASKS_WHICH = r"which|what"
 YES_NO_START = r"is|are|was|were|has|have|had|does|do|did|can|could|will|would|should|may"
 ASKS_SAID = r"says?|said|stated?|quoted|remarked|claims?|claimed|wrote|writes|argues?|argued"
-ASKS_COMPARISON = r"differ\w*|disagree\w*|contradict\w*|compare\w*|different (?:views|sources|articles|numbers|figures|accounts)"
+ASKS_COMPARISON = (
+    r"differ|differs|differed|disagree\w*|contradict\w*|compare|compared|comparison|"
+    r"different (?:views|sources|articles|numbers|figures|accounts)"
+)
 ASKS_ACROSS = (
     r"(?:across|in|according to) (?:the |all (?:the )?|these )(?:different |five |various )?(?:articles|sources)\b(?!\s*\d)|"
     r"the articles (?:say|report|write)|which (?:articles|sources)"
@@ -60,7 +64,9 @@ NUMBER_OF = r"(?:number|total|count)\s+of"
 SHARE = r"percent\w*|per cent|half|thirds?|quarters?|fifths?|tenths?"
 CORPUS_NOUNS = "article articles source sources author authors report reports text texts outlet outlets medium media newspaper"
 POINTER = (
-    r"^(?:this|that|these|see|source)\b.{0,60}?\b(?:stated|mentioned|found|passage\w*|source\w*|text|described)\b|"
+    r"^(?:this|that|these|see|source)\b.{0,60}?\b(?:stated|mentioned|found|passage\w*|source\w*|text)\b|"
+    # "This is described in the passage." (not "This was described as a war crime.")
+    r"^(?:this|that)\b.{0,60}?\bdescribed\s*[.!?]?$|"
     r"^(?:the)\s+(?:passage|excerpt|text|source)\w*\b.{0,40}\b(?:this|that|so)\s*[.!?]?$"
 )
 # an answer's sentence that only points at a passage: its nouns, and the words such a sentence has besides
@@ -78,6 +84,8 @@ PLURAL_SOURCE_NOUNS = "articles sources passages texts"
 ABOUT_PASSAGES = r"^(?:this|that|these|it)\b.{0,60}?\b(?:in|from|across)\s+(?:the|these|all)\s+(?:\w+\s+){0,2}(?:passages|excerpts)\b(?!.*\bthat\b)"
 HEADLESS = r"and|or|but"
 YES = r"yes"
+# a sentence in an article that addresses an AI assistant, not a reader (masked, never quoted)
+INJECTION = r"ignor\w*\s+(?:all\s+)?(?:previous|above|prior)\s+instructions|system\s*prompt|you are now|new instructions|as an ai"
 KIND_LABELS = {"opinion": "the opinion piece", "analysis": "the analysis", "machine-translated": "the machine-translated article"}
 ATTRIBUTION_PREFIX = "According to {label} by {who}: "
 COMPARE_HEAD = "What each source says (quoted in the article's language):"

@@ -63,7 +63,9 @@ def names(text: str, code: str) -> list[str]:
     out: list[str] = [m.group(0) for m in ACRONYM.finditer(text)]
     if code == "de":
         for run in NAME_RUN.findall(text):
-            out += [w for w in run.split() if w.lower() not in lex.stop_words]
+            kept = [w for w in run.split() if w.lower() not in lex.stop_words]
+            if len(kept) >= 2:  # "Der Krieg" is an article and a noun, "Anna Muster" a name
+                out += kept
         return list(dict.fromkeys(out))
     for m in CAPITALISED.finditer(text):
         before = text[: m.start()].rstrip()

@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..generation.markers import MARKER
 from ..language import languages, lexicon
 from ..language.text import sentences, terms
 
-MARKER = re.compile(r"\[(?:(?:Auszug|Passage|Quelle|Source|Nr\.?)\s*)?(\d+(?:\s*(?:,|;|und|and|&)\s*\d+)*)\]", re.I)
 # "[1] und [2]", "[1], [2]": one group of markers
 _MARKER_GROUP = re.compile(MARKER.pattern + r"(?:\s*(?:,|und|and|&)\s*" + MARKER.pattern + r")+", re.I)
 # "Quelle: [2]" on its own: a label for markers, not a claim

@@ -71,8 +71,9 @@ def claimed_speaker(claim: str) -> str | None:
         led = run[0].lower() in _NOT_NAME and any(lexicon(c).attribution.match(run[0]) for c in languages())
         says_after = re.match(r"^\s*(?:\([^)]{1,30}\)\s*)?,?\s*(\w+)", after)
         says_before = re.search(r"(\w+)\s*$", before)
-        if led or any(lexicon(c).saying.fullmatch(w.group(1)) or lexicon(c).attribution.fullmatch(w.group(1))
-                      for c in languages() for w in (says_after, says_before) if w):
+        attributed = any(re.search(rf"(?:{lexicon(c).attribution.pattern})\s*$", before, re.I) for c in languages())
+        if led or attributed or any(lexicon(c).saying.fullmatch(w.group(1)) or lexicon(c).attribution.fullmatch(w.group(1))
+                                    for c in languages() for w in (says_after, says_before) if w):
             return re.sub(r"(['’]s)$", "", kept[-1])
     return None
 
@@ -91,7 +92,7 @@ def unsupported_names(claim: str, evidence: str, language: str) -> list[str]:
         if not words:
             continue
         if len(words) < 2:
-            continue  # "Die Ukraine", "The Kremlin": an article and one noun is no name run
+            continue  # "Die Regierung", "The Senate": an article and one noun is no name run
         found = sum(w.lower()[: max(3, len(w) - 2)] in ev for w in words)
         if found < (2 if language == "de" else 1):
             missing.append(run)

@@ -79,11 +79,44 @@ def numbers_in(text: str, language: str = "de", compounds: bool = False) -> set[
     return {round(v, 6) for v in out}
 
 
+def number_groups(text: str, language: str = "de") -> list[set[float]]:
+    """The numbers a text states, one group of readings per number: "3 Milliarden" is {3, 3e9},
+    "3 billion" {3, 3e9, 3e12} (an English and a German billion). Number words are read too
+    ("drei Milliarden" -> {3e9}); a scale word that text2num turns into a number of its own
+    next to digits ("3 Milliarden" -> "3 1000000000") is no number of its own."""
+    langs = [language] + [c for c in languages() if c != language]
+    by_span: dict[tuple[int, int], set[float]] = {}
+    scaled = False
+    for lang in langs:
+        for m in _num(lang).finditer(text):
+            v = _value(m.group(1), lang)
+            if v != v:
+                continue
+            g = by_span.setdefault(m.span(1), set())
+            g.add(round(v, 6))
+            if m.group(2):
+                scaled = True
+                g.add(round(v * _scales(lang)[m.group(2).lower()], 6))
+    groups = list(by_span.values())
+    known = set().union(*groups) if groups else set()
+    scale_values = {round(v, 6) for code in languages() for v in _scales(code).values()}
+    converted = _words_to_digits(text, language)  # number words in the text's own language only
+    if converted != text:
+        for m in _num(language).finditer(converted):
+            v = round(_value(m.group(1), language), 6)
+            if v != v or v in known or (scaled and v in scale_values):
+                continue
+            groups.append({v})
+            known.add(v)
+    return groups
+
+
 def unsupported_numbers(claim: str, evidence: str, language: str = "de") -> set[float]:
-    """Numbers in `claim` that `evidence` does not state. The evidence's compounds count
-    ("Fünf-Punkte-Plan" supports "a plan of 5 points"); the claim's are not read, so a
-    "two-day summit" needs no "2" in a German passage that says "zweitägig"."""
-    return numbers_in(claim, language) - numbers_in(evidence, "de", compounds=True) - numbers_in(evidence, "en", compounds=True)
+    """Numbers in `claim` of which `evidence` states no reading (each by its smallest reading).
+    The evidence's compounds count ("Fünf-Punkte-Plan" supports "a plan of 5 points"); the
+    claim's are not read, so a "two-day summit" needs no "2" in a passage that says "zweitägig"."""
+    stated = numbers_in(evidence, "de", compounds=True) | numbers_in(evidence, "en", compounds=True)
+    return {min(g) for g in number_groups(claim, language) if not g & stated}
 
 
 def is_year(digits: str) -> bool:

@@ -141,7 +141,8 @@ def wrong_entity(claim: Claim, ev: Evidence, question: Question, stats: CorpusSt
     passage share a language (English claims over German passages are judged by their
     names and numbers alone)."""
     same = claim_language == ev.passage.language
-    window_terms = terms(ev.window, ev.passage.language)
+    # the byline counts as part of every sentence: a claim may name its passage's author or outlet
+    window_terms = terms(f"{ev.window} {ev.passage.author} {ev.passage.outlet}", ev.passage.language)
     claim_terms = terms(claim.text, claim_language)
     if same:
         new = claim_terms - question.terms
@@ -156,7 +157,7 @@ def wrong_entity(claim: Claim, ev: Evidence, question: Question, stats: CorpusSt
         return _removed("its number is not in the sentence it cites", claim)
     q_names = {n.lower() for n in name_words(question.search, question.language)}
     new_names = [n for n in name_words(claim.text, claim_language) if n.lower() not in q_names]
-    low = ev.window.lower()
+    low = f"{ev.window} {ev.passage.author} {ev.passage.outlet}".lower()  # the byline names its author too
     if new_names and not any(n.lower()[: max(3, len(n) - 2)] in low for n in new_names):
         return _removed("the name it gives is not in the sentence it cites", claim)
     return None

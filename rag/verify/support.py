@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from ..generation.prompts import is_injection
+from ..evidence.injection import is_injection
 from ..language.text import sentences, terms, words
 from ..types import Passage
 
