@@ -12,8 +12,9 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.types import RagError
-from rag.validate import strip_controls
+import unicodedata
+
+from .errors import RagError
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,11 @@ class Article:
 
     def meta(self) -> dict[str, str]:
         return {f: str(getattr(self, f)) for f in META_FIELDS} | {"doc_id": self.doc_id}
+
+
+def strip_controls(text: str) -> str:
+    """Drop control and invisible format characters; keep newlines and tabs."""
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf"))
 
 
 def clean_text(text: str) -> str:

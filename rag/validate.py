@@ -1,14 +1,9 @@
 """Checking and capping what users send: questions and conversation histories."""
 from __future__ import annotations
 
-import unicodedata
+from index.corpus import strip_controls
 
 from .types import RagError
-
-
-def strip_controls(text: str) -> str:
-    """Drop control and invisible format characters; keep newlines and tabs."""
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf"))
 
 
 def clean_question(question, max_chars: int) -> str:
