@@ -37,7 +37,7 @@ from .settings import Settings, load_settings
 from .types import Answer, Check, CheckKind, Conflict, Passage, StreamEvent
 from .validate import clean_history, clean_question
 from .verify.numbers import numbers_in
-from .verify.support import CorpusStats, SupportScorer, window
+from .evidence.sentences import CorpusStats, SupportScorer, window
 from .verify.verifier import Verifier, cite_span
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from rag.compose.views import source_views, topic_of, views_side_by_side
 from rag.language.text import terms
 from rag.question import parse
 from rag.types import Passage
-from rag.verify.support import SupportScorer
+from rag.evidence.sentences import SupportScorer
 from test_verify import encode
 
 

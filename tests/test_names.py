@@ -8,7 +8,7 @@ from rag.compose.views import speaker_candidates, whole_quote
 from rag.question import parse
 from rag.types import Passage
 from rag.verify.names import claimed_speaker, names, reports_speech, same_name, unsupported_names
-from rag.verify.support import SupportScorer
+from rag.evidence.sentences import SupportScorer
 from test_verify import TEXT, encode
 
 

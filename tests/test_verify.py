@@ -10,7 +10,7 @@ import pytest
 from rag.question import parse
 from rag.types import Passage
 from rag.verify.claims import Claim, parse_markers, split_claims
-from rag.verify.support import CorpusStats, SupportScorer, lexical_overlap
+from rag.evidence.sentences import CorpusStats, SupportScorer, lexical_overlap
 from rag.verify.verifier import MAX_CLAIMS, Verifier
 
 TEXT = (

@@ -24,7 +24,7 @@ from ..question import Kind, Question
 from ..types import Passage
 from ..verify.claims import strip_markers
 from ..verify.numbers import numbers_in
-from ..verify.support import CorpusStats, SupportScorer, window
+from ..evidence.sentences import CorpusStats, SupportScorer, window
 
 # The answerability score and its floors, measured on data/eval and XQuAD dev together
 # (docs/eval/README.md, "Abstention"): for a question in the articles' language,

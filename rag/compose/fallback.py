@@ -18,7 +18,7 @@ import numpy as np
 from ..language.text import NAME_RUN, terms
 from ..question import Kind, Question
 from ..types import Passage
-from ..verify.support import SupportScorer, window
+from ..evidence.sentences import SupportScorer, window
 from .answerability import Answerability
 from .figures import is_headline
 

@@ -24,7 +24,7 @@ from ..language.text import stem, terms, words
 from ..question import Question
 from ..types import Passage
 from ..verify.numbers import is_year, numbers_in
-from ..verify.support import SupportScorer
+from ..evidence.sentences import SupportScorer
 from .labels import author_label
 
 # a number ("12.000", "3,000", "1500", "2,5") and the words after it, not consumed (the next figure stays findable)

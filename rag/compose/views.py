@@ -19,7 +19,7 @@ from ..language.text import terms
 from ..question import Question
 from ..types import Passage
 from ..verify.names import names, reports_speech
-from ..verify.support import SupportScorer
+from ..evidence.sentences import SupportScorer
 from .figures import is_headline
 from .labels import author_label
 

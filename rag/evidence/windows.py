@@ -15,7 +15,7 @@ import numpy as np
 
 from ..question import Question
 from ..types import Passage
-from ..verify.support import SupportScorer
+from .sentences import SupportScorer
 
 
 def sentence_windows(question: Question, qvec: np.ndarray, passages: list[Passage], scorer: SupportScorer,

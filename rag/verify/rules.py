@@ -25,7 +25,7 @@ from ..types import Check, CheckKind, Passage
 from .claims import Claim
 from .names import unsupported_names
 from .numbers import numbers_in, unsupported_numbers
-from .support import CorpusStats
+from ..evidence.sentences import CorpusStats
 
 QUOTED = re.compile(r"[„\"“«»‚']([^„\"“”«»‚‘']{12,})[“”\"«»‘']")
 

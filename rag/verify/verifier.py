@@ -25,7 +25,7 @@ from ..types import Check, CheckKind, Citation, Passage
 from . import rules
 from .claims import LIST_HEAD, Claim, split_claims
 from .names import claimed_speaker, names
-from .support import CorpusStats, SupportScorer, window
+from ..evidence.sentences import CorpusStats, SupportScorer, window
 
 MAX_CLAIMS = 4  # a small model that copies passages would otherwise return them all
 

@@ -20,9 +20,9 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from ..evidence.injection import is_injection
 from ..language.text import sentences, terms, words
 from ..types import Passage
+from .injection import is_injection
 
 LEXICAL_WEIGHT = 0.1
 MIN_WORDS = 3  # a scrap of fewer words (a byline, a dateline) supports nothing
