@@ -123,9 +123,8 @@ class Assistant:
             return
 
         self.scorer.prepare(passages + deeper)  # every sentence the checks may read, embedded in one batch
-        pool = passages if s.evidence_chars else passages[: s.generate_k]
-        if self.answerability is not None:
-            verdict = self.answerability.best(q, qvec, pool, self.scorer)
+        if self.answerability is not None:  # over every retrieved passage, whatever the model will read
+            verdict = self.answerability.best(q, qvec, passages, self.scorer)
             if not verdict.answers:
                 checks.append(Check(CheckKind.ABSTAINED, f"no sentence of the passages answers the question (answerability {verdict.score:.2f}, "
                                     f"below {verdict.minimum:.2f})", verdict.window[:200], "abstained"))

@@ -101,8 +101,16 @@ def _names_noun(text: str, head_stem: str, language: str) -> bool:
     return False
 
 
+def _modifiers(phrase: str, head_stem: str, language: str) -> frozenset[str]:
+    """The qualifying words of a counted phrase ("ukrainische" in "ukrainische Menschen"): its
+    content terms other than the head noun."""
+    return frozenset(t for t in terms(phrase, language) if t != head_stem and not t.endswith(head_stem))
+
+
 def counts_asked(f: Figure, passages: list[Passage], question: Question, encode=None) -> bool:
-    """The figure counts what the question counts (see the module docstring)."""
+    """The figure counts what the question counts (see the module docstring). Where both the
+    question and the figure qualify the noun, they must share a qualifier: "12.000 verletzte
+    Menschen" does not count the "geretteten Menschen" a question asks for."""
     head = _head(question)
     if not head:
         return False
@@ -110,7 +118,9 @@ def counts_asked(f: Figure, passages: list[Passage], question: Question, encode=
     if question.language == p.language:
         head_stem = stem(head, p.language)
         if _names_noun(f.counted, head_stem, p.language):
-            return True
+            asked = _modifiers(question.quantity, head_stem, p.language)
+            given = _modifiers(f.counted, head_stem, p.language)
+            return not (asked and given and not asked & given)
         # "Die Zahl der russischen Opfer … wird auf 600.000 geschätzt": named before the number
         return any(_names_noun(m.group(1), head_stem, p.language) and m.end() <= f.at
                    for m in lexicon(p.language).number_of.finditer(f.sentence))
