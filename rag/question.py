@@ -246,12 +246,15 @@ def parse(text: str, language: str, standalone: str = "", named_docs: tuple[str,
         quantity = _noun_after(q[m.start(1):], lex)  # "Wie hoch ist die Zahl der in X verletzten Menschen?"
     source = "" if named_docs else _source(q, lex)
     all_terms = terms(q, language)
-    where = terms(" ".join((source, *named_as)), language)
+    # words that say where to look (the source) or what kind of answer (verbs of saying: "Was
+    # schreibt X über Y?" asks about Y) are no part of what the question is about
+    saying = [w for w in words(q) if lex.asks_said.fullmatch(w) or lex.saying.fullmatch(w)]
+    where = terms(" ".join((source, *named_as, *saying)), language)
     return Question(
         text=text, language=language, kind=kind, standalone=standalone if standalone != text else "", quantity=quantity,
         named_docs=tuple(named_docs), source=source, speaker=speaker, time=_time(q, lex),
         across=bool(lex.asks_across.search(q)), which_noun=_which_noun(q, lex), terms=all_terms,
-        subject=(all_terms - where) or all_terms,
+        subject=all_terms - where,  # empty for "Was sagt X?": anything X says answers it
     )
 
 

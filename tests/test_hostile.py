@@ -48,8 +48,12 @@ def test_hostile_text_reaches_the_model_only_as_masked_data(hostile_settings, em
     answer = a.ask(Q)
     assert any(p.doc_id == "999_hostile" for p in answer.passages)
     prompt = llm.calls[-1][-1]["content"]
+    assert "Nach Angaben aus Kiew kämpfen" in prompt  # the hostile article's window is among what the model reads
     assert "HACKED" not in prompt and "<|im_start|>" not in prompt and "Pirat" not in prompt
     assert "\u200b" not in prompt  # invisible characters were dropped at ingestion
+    # the model reads sentence windows, which may leave out the hostile article's last sentence: its chunk shows it
+    hostile = [p.text for p in answer.passages if p.doc_id == "999_hostile"]
+    assert any("eingesetzt werden." in t for t in hostile) and not any("\u200b" in t for t in hostile)
 
 
 def test_an_obeying_model_is_caught(hostile_settings, embed_model):

@@ -10,12 +10,12 @@ def test_a_figure_list_and_a_source_comparison_are_told_in_the_checks_panel():
         Check("conflict", "2 different figures for soldiers across sources; listed side by side", action="kept"),
         Check("views", "the question compares sources: 3 articles quoted side by side", action="kept"),
         Check("claim_duplicate", "repeats an earlier sentence", "Satz.", "removed"),
-        Check("named_figure", "the question asks for the figure of NIS: the sentence that gives it quoted", action="kept"),
+        Check("source_named", "the question names its source: only one article searched", action="kept"),
     ])
     html = checks_html(a)
     assert "What the checks did (5)" in html
     assert "Sources disagree" in html and "listed side by side" in html and "Sources compared" in html
-    assert "The named source&#x27;s figure quoted" in html
+    assert "Only the named source searched" in html
     # a check that changed nothing and is not worth telling stays out
     quiet = Answer(question="?", text="…", checks=[Check("abstained", "x", action="kept")])
     assert checks_html(quiet) == ""
