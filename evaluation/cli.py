@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
-import os
 import sys
 import time
 from datetime import datetime
@@ -222,28 +220,18 @@ def run_suite(args, suite, settings: Settings, out: Path, shared: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """The `rag-eval` entry point: one-line errors, as the `rag` command."""
-    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "chromadb", "sentence_transformers", "transformers", "bm25s"):
-        logging.getLogger(noisy).setLevel(logging.ERROR)
-    args = build_parser().parse_args(argv)
-    try:
+    """The `rag-eval` entry point: one-line errors, as the `rag` command (whose environment
+    defaults it shares by importing it)."""
+    from rag.cli import run_command
+
+    def command(args) -> int:
         from rag.settings import load_settings
 
         overrides = {n: getattr(args, n) for n in ("top_k", "llm_backend", "llm_model", "llm_base_url", "store_dir")
                      if getattr(args, n, None) is not None}
         return run_eval(args, load_settings(**overrides))
-    except RagError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+
+    return run_command(command, build_parser().parse_args(argv))
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -159,16 +159,18 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
+def run_command(command, args) -> int:
+    """Run `command(args)` as a command-line tool does: quiet library logging, and one line on
+    stderr with a non-zero exit code for an error, never a traceback (RAG_DEBUG=1 shows one).
+    Shared by `rag` and `rag-eval`."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     # libraries that set their own loggers to DEBUG (bm25s) still only reach the user at WARNING
     for handler in logging.getLogger().handlers:
         handler.setLevel(logging.WARNING)
     for noisy in ("httpx", "chromadb", "sentence_transformers", "transformers", "bm25s"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
-    args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        return command(args)
     except RagError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -180,6 +182,11 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"error: unexpected {type(e).__name__}: {e} (set RAG_DEBUG=1 for details)", file=sys.stderr)
         return 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return run_command(args.func, args)
 
 
 if __name__ == "__main__":
