@@ -168,7 +168,7 @@ class Assistant:
         if v.kept == 0:
             answer = self._quoted(q, qvec, given, checks, raw, base)
             answer = self._compose(answer, q, qvec, deeper)
-            if q.asks_figure and not answer.abstained and not answer.conflicts and not answerability.states_figure(q, " ".join(answer.quoted_sentences())):
+            if q.asks_figure and not answer.abstained and not answer.conflicts and not self._quotes_figure(q, answer):
                 checks[:] = [c for c in checks if c.kind not in (CheckKind.FALLBACK, CheckKind.VIEWS)]
                 checks.append(Check(CheckKind.ABSTAINED, "the question asks for a figure; no quoted sentence gives one", raw, "abstained"))
                 answer = self._refusal("no_figure", checks, raw, base)
@@ -183,7 +183,7 @@ class Assistant:
                 # their best sentences give one, else refuse
                 quoted = self._quoted(q, qvec, given, list(checks), raw, base)
                 why = "the question asks for a figure; no claim that survived the checks states one"
-                if not quoted.abstained and answerability.states_figure(q, " ".join(quoted.quoted_sentences())):
+                if not quoted.abstained and self._quotes_figure(q, quoted):
                     quoted.checks.insert(len(checks), Check(CheckKind.MISSING_FIGURE, why, v.text, "fallback"))
                     answer = self._compose(quoted, q, qvec, deeper)
                 else:
@@ -206,6 +206,17 @@ class Assistant:
             checks.append(Check(CheckKind.SPREAD, "the question asks across the articles: each article's best passage first", action="kept"))
             return spread_by_article(ranked)
         return ranked
+
+    def _quotes_figure(self, q: Question, answer: Answer) -> bool:
+        """The answer's quoted sentences give the figure asked for: one that counts the
+        question's noun (figures.counts_asked), or, where the question names none, any figure
+        of the kind asked (a share for a share question)."""
+        if not q.quantity or q.kind is Kind.SHARE:
+            return answerability.states_figure(q, " ".join(answer.quoted_sentences()))
+        quoted = [Passage(c.doc_id, quote, c.start, c.end, 0.0, f"{c.doc_id}:quote:{c.start}", language=p.language)
+                  for c in answer.citations for quote in c.quotes()
+                  for p in [next((x for x in answer.passages if x.doc_id == c.doc_id), answer.passages[0])]]
+        return any(figures.counts_asked(f, quoted, q, self.encode) for f in figures.figures(quoted, self.scorer))
 
     # ------------------------------------------------------------------ generation
     def _generate(self, messages: list[dict[str, str]], timings: dict[str, float], t0: float) -> Generator[StreamEvent, None, str]:
