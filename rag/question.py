@@ -8,7 +8,7 @@ of the question's language (rag/language/de.py, en.py) and by the corpus's own m
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from .language import Lexicon, lexicon
@@ -73,10 +73,6 @@ class Question:
     @property
     def lex(self) -> Lexicon:
         return lexicon(self.language)
-
-    @property
-    def quantity_terms(self) -> frozenset[str]:
-        return terms(self.quantity, self.language) if self.quantity else frozenset()
 
     @property
     def compares(self) -> bool:
@@ -256,7 +252,3 @@ def parse(text: str, language: str, standalone: str = "", named_docs: tuple[str,
         across=bool(lex.asks_across.search(q)), which_noun=_which_noun(q, lex), terms=all_terms,
         subject=all_terms - where,  # empty for "Was sagt X?": anything X says answers it
     )
-
-
-def with_standalone(question: Question, standalone: str) -> Question:
-    return replace(question, standalone=standalone)
