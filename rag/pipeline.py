@@ -135,10 +135,11 @@ class Assistant:
         if s.evidence_chars:
             # the model reads the best sentence windows, numbered first; the chunks follow them
             given = sentence_windows(q, qvec, passages, self.scorer, s.evidence_chars, most=s.generate_k + 1)
+            quotable = given + passages[: s.generate_k]  # the fallback may quote beyond the windows
             passages = given + passages
             base["passages"] = passages
         else:
-            given = passages[: s.generate_k]
+            given = quotable = passages[: s.generate_k]
 
         yield StreamEvent("status", "writing the answer")
         t_g = time.perf_counter()
@@ -166,7 +167,7 @@ class Assistant:
             checks.append(Check(CheckKind.LANGUAGE_MISMATCH, f"answer not in {language}", v.text, "fallback"))
             v.kept = 0
         if v.kept == 0:
-            answer = self._quoted(q, qvec, given, checks, raw, base)
+            answer = self._quoted(q, qvec, quotable, checks, raw, base)
             answer = self._compose(answer, q, qvec, deeper)
             if q.asks_figure and not answer.abstained and not answer.conflicts and not self._quotes_figure(q, answer):
                 checks[:] = [c for c in checks if c.kind not in (CheckKind.FALLBACK, CheckKind.VIEWS)]
@@ -181,7 +182,7 @@ class Assistant:
             elif not answer.conflicts and answerability.lacks_figure(q, v.text):
                 # the model often drops the number ("The estimate is [1]."): quote the articles if
                 # their best sentences give one, else refuse
-                quoted = self._quoted(q, qvec, given, list(checks), raw, base)
+                quoted = self._quoted(q, qvec, quotable, list(checks), raw, base)
                 why = "the question asks for a figure; no claim that survived the checks states one"
                 if not quoted.abstained and self._quotes_figure(q, quoted):
                     quoted.checks.insert(len(checks), Check(CheckKind.MISSING_FIGURE, why, v.text, "fallback"))
